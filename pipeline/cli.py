@@ -1,0 +1,116 @@
+"""The command line: ``python -m pipeline <command>``.
+
+Commands
+--------
+synthetic   write a synthetic inbox (deterministic; ``--scale`` for benchmarks)
+validate    check the deliveries in an inbox without landing or loading them
+run         land, stage, validate, load and build the measures for one month
+
+Exit status: 0 when everything loaded, 1 when a feed was refused (after finishing what
+could be done), 2 when the command itself was wrong (a bad period or a missing folder).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from pipeline.periods import PeriodError, parse_period
+
+log = logging.getLogger("pipeline")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    synthetic = commands.add_parser("synthetic", help="write a synthetic inbox")
+    synthetic.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
+    synthetic.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 = one LA)")
+    synthetic.add_argument("--seed", type=int, default=20251, help="random seed (same seed, same bytes)")
+    synthetic.add_argument("--end-period", default="2026-10", help="last month with a snapshot (YYYY-MM)")
+    synthetic.add_argument("--months", type=int, default=36, help="number of monthly snapshots")
+
+    validate = commands.add_parser("validate", help="check an inbox without loading it")
+    validate.add_argument("--inbox", type=Path, required=True)
+    validate.add_argument("--out", type=Path, help="write validation-report.csv/.md into this folder")
+
+    run = commands.add_parser("run", help="build the measures for one month")
+    run.add_argument("--period", required=True, help="the month, YYYY-MM")
+    run.add_argument("--inbox", type=Path, required=True, help="the folder of feed folders")
+    run.add_argument("--data-dir", type=Path, help="where raw copies, the warehouse and packs go (default ./data)")
+    run.add_argument("--warehouse-url", help="SQLAlchemy URL (default: a DuckDB file in the data folder)")
+    run.add_argument("--la-code", help="DfE 3-digit LA number (default: from the SEN2 header)")
+    return parser
+
+
+def _cmd_synthetic(args) -> int:
+    from pipeline.synthetic import write_inbox
+
+    parse_period(args.end_period)
+    summary = write_inbox(args.out, scale=args.scale, seed=args.seed, end_period=args.end_period, months=args.months)
+    log.info("synthetic inbox written to %s: %s", args.out, summary)
+    return 0
+
+
+def _print_outcomes(outcomes, findings) -> None:
+    for outcome in outcomes:
+        blocking = sum(f.blocking for f in outcome.findings)
+        print(f"{outcome.status:9} {outcome.feed} {outcome.delivery}"
+              + (f" ({blocking} blocking problem(s))" if blocking else ""))
+        for finding in outcome.findings:
+            print(f"    {finding.severity}: {finding.sentence}")
+    for finding in findings:
+        print(f"not read  {finding.feed} {finding.file}: {finding.sentence}")
+
+
+def _cmd_validate(args) -> int:
+    from pipeline.config import load_settings
+    from pipeline.quality import report_rows, write_report
+    from pipeline.run import validate_inbox
+
+    outcomes, findings = validate_inbox(args.inbox, load_settings().pseudonymisation_key)
+    _print_outcomes(outcomes, findings)
+    if args.out:
+        write_report(report_rows(outcomes, findings), args.out, f"Validation of {args.inbox}")
+    refused = [o for o in outcomes if o.refused]
+    if refused:
+        print(f"refused: {', '.join(f'{o.feed} {o.delivery}' for o in refused)}", file=sys.stderr)
+    return 1 if refused else 0
+
+
+def _cmd_run(args) -> int:
+    from pipeline.config import load_settings
+    from pipeline.run import run_period
+
+    parse_period(args.period)
+    settings = load_settings(args.data_dir, args.warehouse_url, args.la_code)
+    result = run_period(args.period, args.inbox, settings)
+    print(f"measures: {result.measures_csv}")
+    print(f"validation report: {result.report}")
+    if result.stale_feeds:
+        print(f"stale: {', '.join(result.stale_feeds)} (older snapshot used)")
+    if result.refused:
+        print(result.reason(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S")
+    for noisy in ("great_expectations", "duckdb_engine"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    inbox = getattr(args, "inbox", None)
+    if inbox is not None and not inbox.is_dir():
+        print(f"error: the inbox {inbox} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        return {"synthetic": _cmd_synthetic, "validate": _cmd_validate, "run": _cmd_run}[args.command](args)
+    except PeriodError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,243 @@
+"""The feed contracts as data: which files a feed delivers and what each column holds.
+
+One ``Table`` a staged table. Reading, typing, pseudonymising and the Great Expectations
+suites in ``expectations/`` are all derived from these specs, so a column is described
+once.  See ``docs/feeds.md`` for the same contracts in words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SENTYPES = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH")
+SERVICES = ("SLT", "OT", "PHYSIO", "CDS", "ND")
+BLADE_MODULES = (
+    "sen2", "person", "requests", "assessment", "namedplan",
+    "plandetail", "activeplans", "placementdetail", "senneed",
+)
+
+# Column kinds.  "date" may not lie after the extract date; "planned_date" may.
+TEXT, CODE, INT, FLOAT, DATE, PLANNED_DATE, TIMESTAMP, FLAG, ID = (
+    "text", "code", "int", "float", "date", "planned_date", "timestamp", "flag", "id")
+UPN, ULN, NHS, BIRTH, DROP = "upn", "uln", "nhs", "birth", "drop"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One source column: its kind, whether it must be present, and its code list."""
+
+    name: str
+    kind: str = TEXT
+    required: bool = True
+    codes: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # older layouts' names, e.g. gendercurrent for sex
+    minimum: float | None = None
+    maximum: float | None = None
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """One staged table: the file it comes from, its columns, key and parent."""
+
+    feed: str
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    parent: tuple[str, str] | None = None  # (parent table, parent key column)
+    file_pattern: str = ""
+    renames: tuple[tuple[str, str], ...] = ()  # staged name -> warehouse name, after typing
+
+    @property
+    def suite_name(self) -> str:
+        """The Great Expectations suite name, ``<feed>.<table>``."""
+        return f"{self.feed}.{self.name}"
+
+    @property
+    def warehouse_table(self) -> str:
+        """The warehouse table the staged rows are loaded into."""
+        return f"src_{self.feed}__{self.name}"
+
+    def staged_name(self, column: str) -> str:
+        """The name a source column has once typed and pseudonymised (``upn`` -> ``upn_key``)."""
+        kind = self.column(column).kind
+        name = f"{column}_key" if kind in (UPN, ULN, NHS) else "birth_year_month" if kind == BIRTH else column
+        return dict(self.renames).get(name, name)
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _blade_common(module: str, parent: str | None) -> tuple[Column, ...]:
+    cols = [
+        Column(f"{module}tableid", ID, nullable=False),
+        Column("nativeid", DROP, required=False),
+        Column(f"{module}orderseqcolumn", DROP, required=False),
+        Column("sourceid", DROP, required=False),
+    ]
+    if parent:
+        cols.append(Column(f"{parent}tableid", ID, nullable=False))
+    return tuple(cols)
+
+
+def _blade(module: str, parent: str | None, *cols: Column, renames: tuple = ()) -> Table:
+    return Table(
+        renames=renames,
+        feed="council_send",
+        name=module,
+        columns=_blade_common(module, parent) + cols,
+        key=(f"{module}tableid",),
+        parent=(parent, f"{parent}tableid") if parent else None,
+        file_pattern=rf"^Blade-Export_(\d{{2}}-\d{{2}}-\d{{4}})_{module}\.csv$",
+    )
+
+
+OUTCOMES = ("Y", "N", "A", "W", "H")
+_opt = dict(required=False)
+
+COUNCIL_SEND = (
+    _blade("sen2", None,
+           Column("collection"), Column("year"), Column("referencedate", DATE),
+           Column("sourcelevel"), Column("lea", CODE, nullable=False), Column("softwarecode", **_opt),
+           Column("release", **_opt), Column("serialno", **_opt), Column("datetime", TIMESTAMP, **_opt)),
+    _blade("person", "sen2",
+           Column("personbirthdate", BIRTH), Column("sex", CODE, aliases=("gendercurrent",)),
+           Column("ethnicity", **_opt), Column("upn", UPN), Column("uniquelearnernumber", ULN, **_opt),
+           Column("upnunknown", CODE, codes=tuple(f"UN{i}" for i in range(1, 11)), **_opt),
+           Column("surname", DROP, **_opt), Column("forename", DROP, **_opt), Column("postcode", DROP, **_opt),
+           renames=(("uniquelearnernumber_key", "uln_key"),)),
+    _blade("requests", "person",
+           Column("receiveddate", DATE, nullable=False), Column("rya", **_opt),
+           Column("requestoutcomedate", DATE), Column("requestoutcome", CODE, codes=OUTCOMES),
+           Column("requestmediation", **_opt), Column("requesttribunal", **_opt), Column("exported", **_opt)),
+    _blade("assessment", "requests",
+           Column("assessmentoutcome", CODE, codes=OUTCOMES + ("S",)), Column("assessmentoutcomedate", DATE),
+           Column("assessmentmediation", **_opt), Column("assessmenttribunal", **_opt),
+           Column("othermediation", **_opt), Column("othertribunal", **_opt), Column("week20", FLAG)),
+    _blade("namedplan", "assessment",
+           Column("startdate", DATE), Column("planres", **_opt), Column("planwbp", **_opt),
+           Column("pb", **_opt), Column("oa", **_opt), Column("dp", **_opt),
+           Column("ceasedate", PLANNED_DATE), Column("ceasereason", CODE, codes=tuple(str(i) for i in range(1, 10)))),
+    _blade("plandetail", "namedplan",
+           Column("urn", CODE, **_opt), Column("ukprn", CODE, **_opt),
+           Column("sensetting", CODE, codes=("OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"), **_opt),
+           Column("sensettingother", DROP, **_opt), Column("placementrank", INT, minimum=1, **_opt),
+           Column("senunitindicator", **_opt), Column("resourcedprovisionindicator", **_opt)),
+    _blade("activeplans", "requests",
+           Column("transferla", **_opt), Column("reviewmeeting", PLANNED_DATE, **_opt),
+           Column("reviewoutcome", **_opt), Column("lastreview", DATE, **_opt),
+           Column("res", **_opt), Column("wbp", **_opt), Column("attendancepattern", DROP, **_opt),
+           Column("phasetransferduedate", DROP, **_opt)),
+    _blade("placementdetail", "activeplans",
+           Column("urn", CODE), Column("ukprn", CODE),
+           Column("sensetting", CODE, codes=("OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO")),
+           Column("sensettingother", DROP, **_opt), Column("placementrank", INT, minimum=1, nullable=False),
+           Column("entrydate", DATE, nullable=False), Column("leavingdate", PLANNED_DATE),
+           Column("senunitindicator", **_opt), Column("resourcedprovisionindicator", **_opt),
+           Column("res", **_opt), Column("wbp", **_opt)),
+    _blade("senneed", "activeplans",
+           Column("sentype", CODE, codes=SENTYPES, nullable=False),
+           Column("sentyperank", INT, codes=("1", "2"), nullable=False)),
+)
+
+CENSUS = Table(
+    feed="school_census", name="census",
+    file_pattern=r"^census_(\d{4})_(AUT|SPR|SUM)\.csv$",
+    key=("upn", "laestab"), renames=(("upn_key", "pupil_key"),),
+    columns=(
+        Column("upn", UPN, nullable=False), Column("laestab", CODE, nullable=False), Column("urn", CODE),
+        Column("census_date", DATE, nullable=False), Column("date_of_birth", BIRTH), Column("sex", CODE),
+        Column("nc_year_actual", CODE, codes=("N1", "N2", "R", *map(str, range(1, 15)), "X")),
+        Column("enrol_status", CODE, codes=("C", "M", "S", "F", "G"), nullable=False),
+        Column("sen_provision", CODE, codes=("E", "K", "N")),
+        Column("primary_sen_type", CODE, codes=SENTYPES + ("NSA",)),
+        Column("secondary_sen_type", CODE, codes=SENTYPES + ("NSA",), **_opt),
+        Column("sessions_possible", INT, minimum=0),
+        Column("sessions_authorised_absence", INT, minimum=0),
+        Column("sessions_unauthorised_absence", INT, minimum=0),
+        Column("forename", DROP, **_opt), Column("surname", DROP, **_opt), Column("postcode", DROP, **_opt),
+    ),
+)
+KS2 = Table(
+    feed="school_census", name="ks2", file_pattern=r"^ks2_(\d{4})\.csv$", key=("upn",),
+    renames=(("upn_key", "pupil_key"),),
+    columns=(Column("upn", UPN, nullable=False), Column("academic_year", TEXT, nullable=False),
+             Column("rwm_expected_standard", CODE, codes=("Y", "N")),
+             Column("forename", DROP, **_opt), Column("surname", DROP, **_opt)),
+)
+KS4 = Table(
+    feed="school_census", name="ks4", file_pattern=r"^ks4_(\d{4})\.csv$", key=("upn",),
+    renames=(("upn_key", "pupil_key"),),
+    columns=(Column("upn", UPN, nullable=False), Column("academic_year", TEXT, nullable=False),
+             Column("attainment8", FLOAT, minimum=0, maximum=90), Column("progress8", FLOAT),
+             Column("forename", DROP, **_opt), Column("surname", DROP, **_opt)),
+)
+REFERRALS = Table(
+    feed="therapies", name="referrals",
+    file_pattern=r"^therapy_referrals_(\d{2}-\d{2}-\d{4})\.csv$",
+    key=("referral_id",), renames=(("nhs_number_key", "patient_key"),),
+    columns=(
+        Column("referral_id", CODE, nullable=False), Column("nhs_number", NHS),
+        Column("date_of_birth", BIRTH), Column("service", CODE, codes=SERVICES, nullable=False),
+        Column("team_local_id", **_opt), Column("referral_received_date", DATE, nullable=False),
+        Column("priority", CODE, codes=("ROUTINE", "URGENT")), Column("referral_source", **_opt),
+        Column("rejected_date", DATE), Column("first_contact_date", DATE),
+        Column("discharge_date", DATE), Column("discharge_reason", **_opt),
+        Column("patient_name", DROP, **_opt), Column("postcode", DROP, **_opt),
+        Column("referral_reason", DROP, **_opt), Column("notes", DROP, **_opt),
+    ),
+)
+POPULATION = Table(
+    feed="reference", name="population", file_pattern=r"^population\.csv$", key=("la_code", "year", "age"),
+    columns=(Column("la_code", CODE, nullable=False), Column("year", INT, minimum=1990, maximum=2100, nullable=False),
+             Column("age", INT, minimum=0, maximum=90, nullable=False),
+             Column("population", INT, minimum=0, nullable=False)),
+)
+ESTABLISHMENTS = Table(
+    feed="reference", name="establishments", file_pattern=r"^establishments\.csv$", key=("urn",),
+    renames=(("name", "establishment_name"),),
+    columns=(Column("urn", CODE, nullable=False), Column("ukprn", CODE), Column("name", TEXT),
+             Column("la_code", CODE), Column("type_of_establishment", CODE, nullable=False), Column("phase", **_opt)),
+)
+
+TABLES: dict[str, tuple[Table, ...]] = {
+    "council_send": COUNCIL_SEND,
+    "school_census": (CENSUS, KS2, KS4),
+    "therapies": (REFERRALS,),
+    "reference": (POPULATION, ESTABLISHMENTS),
+}
+FEEDS = tuple(TABLES)
+
+
+def table_for_file(feed: str, filename: str) -> tuple[Table, re.Match[str]] | None:
+    """The table a delivered file belongs to, with the name's match; None if it fits none."""
+    for table in TABLES.get(feed, ()):
+        match = re.match(table.file_pattern, filename)
+        if match:
+            return table, match
+    return None
+
+
+def get_table(feed: str, name: str) -> Table:
+    """The spec of ``<feed>.<name>``."""
+    return next(t for t in TABLES[feed] if t.name == name)
+
+
+@dataclass
+class Finding:
+    """One problem with a delivery, in the words the validation report uses."""
+
+    feed: str
+    file: str
+    column: str
+    rule: str
+    severity: str  # "blocking" or "warning"
+    rows_affected: int | None
+    sample_rows: list[int] = field(default_factory=list)
+    sentence: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        """True when the finding refuses the delivery."""
+        return self.severity == "blocking"

@@ -1,0 +1,161 @@
+"""Stage, validate and load one landed delivery, all or nothing.
+
+A delivery whose staging or validation finds a blocking problem is refused: nothing of
+it reaches the warehouse and the previous good data stays in place.  A good delivery
+replaces its earlier rows (same feed and extract date, or same file) in one
+transaction.  ``meta_loads`` records which version of each delivery is loaded, so a
+re-run skips what is already in place.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+
+from pipeline import warehouse
+from pipeline.feeds import Finding, get_table
+from pipeline.land import Landed
+from pipeline.reading import UnreadableFile
+from pipeline.stage import warehouse_columns
+from pipeline.stage.council_send import missing_modules, stage_snapshot
+from pipeline.stage.reference import stage_reference
+from pipeline.stage.school_census import stage_census, stage_results
+from pipeline.stage.therapies import stage_referrals
+from pipeline.validate import validate_frame
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What happened to one delivery: loaded, refused, or already loaded."""
+
+    feed: str
+    delivery: str
+    version: int
+    status: str  # "loaded", "refused", "unchanged"
+    findings: list[Finding] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def refused(self) -> bool:
+        """True when the delivery was refused."""
+        return self.status == "refused"
+
+
+def stage_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Stage every file of a delivery: table name -> staged frame, plus reading findings."""
+    if landed.feed == "council_send":
+        missing = missing_modules(landed.files)
+        if missing:
+            return {}, [Finding("council_send", f"Blade-Export_{landed.key}", "", "all nine modules present",
+                                "blocking", None, [], f"The council_send snapshot of {landed.key} lacks the "
+                                f"module(s) {', '.join(missing)}; a snapshot is loaded only whole.")]
+        return stage_snapshot(landed.files, key, landed.extract_date)
+    (table_name, path), = landed.files.items()
+    if landed.feed == "therapies":
+        frame, notes = stage_referrals(path, key, landed.extract_date)
+    elif table_name == "census":
+        frame, notes = stage_census(path, key)
+    elif landed.feed == "school_census":
+        frame, notes = stage_results(path, get_table("school_census", table_name), key)
+    else:
+        frame, notes = stage_reference(path, get_table(landed.feed, table_name), key)
+    return {table_name: frame}, notes
+
+
+def check_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Stage and validate a delivery; returns the staged frames and every finding."""
+    try:
+        frames, findings = stage_delivery(landed, key)
+    except UnreadableFile as exc:
+        return {}, [exc.finding]
+    for name, frame in frames.items():
+        findings += validate_frame(frame, get_table(landed.feed, name), landed.files[name].name, landed.extract_date)
+    return frames, findings
+
+
+def _where(landed: Landed, table_name: str) -> dict:
+    if landed.extract_date is not None:
+        return {"extract_date": landed.extract_date}
+    if table_name == "census":
+        return {"census_file": landed.key}
+    if table_name in ("ks2", "ks4"):
+        return {"results_file": landed.key}
+    return {}
+
+
+def _to_load(engine: sa.Engine, landed: Landed, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, frame in frames.items():
+        table = get_table(landed.feed, name).warehouse_table
+        columns = [c["name"] for c in sa.inspect(engine).get_columns(table)]
+        frame = warehouse_columns(frame).reset_index(drop=True)
+        if landed.extract_date is not None:
+            frame["extract_date"] = pd.Timestamp(landed.extract_date)
+        out[table] = frame[columns]
+    return out
+
+
+def loaded_version(engine: sa.Engine, feed: str, delivery: str) -> int | None:
+    """The version of a delivery in the warehouse, if any."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("select version from meta_loads where feed = :f and delivery = :d"),
+                           {"f": feed, "d": delivery}).first()
+    return int(row[0]) if row else None
+
+
+def _record_load(conn, landed: Landed, rows: int) -> None:
+    conn.execute(sa.text("delete from meta_loads where feed = :f and delivery = :d"), {"f": landed.feed, "d": landed.key})
+    conn.execute(sa.text("insert into meta_loads (feed, delivery, version, extract_date, rows_loaded) "
+                         "values (:f, :d, :v, :e, :r)"),
+                 {"f": landed.feed, "d": landed.key, "v": landed.version, "e": landed.extract_date, "r": rows})
+
+
+def load_delivery(landed: Landed, engine: sa.Engine, key: bytes) -> Outcome:
+    """Stage, validate and (if nothing blocks) load one delivery in one transaction."""
+    if loaded_version(engine, landed.feed, landed.key) == landed.version:
+        return Outcome(landed.feed, landed.key, landed.version, "unchanged")
+    started = time.perf_counter()
+    frames, findings = check_delivery(landed, key)
+    if not frames or any(f.blocking for f in findings):
+        log.warning("refused %s %s: %d blocking problem(s)", landed.feed, landed.key,
+                    sum(f.blocking for f in findings))
+        return Outcome(landed.feed, landed.key, landed.version, "refused", findings)
+    to_load = _to_load(engine, landed, frames)
+    rows = sum(len(f) for f in to_load.values())
+    with engine.begin() as conn:
+        for table, frame in to_load.items():
+            where = _where(landed, table.split("__", 1)[1])
+            warehouse.replace_rows(conn, table, frame, where)
+        _record_load(conn, landed, rows)
+    log.info("loaded %s %s v%s: %d rows in %.1f s", landed.feed, landed.key, landed.version, rows,
+             time.perf_counter() - started)
+    return Outcome(landed.feed, landed.key, landed.version, "loaded", findings, rows)
+
+
+def load_in_order(candidates: list[Landed], engine: sa.Engine, key: bytes, stop_at_first_good: bool) -> list[Outcome]:
+    """Load candidates in order; for snapshots, stop at the first good one."""
+    outcomes = []
+    for landed in candidates:
+        outcome = load_delivery(landed, engine, key)
+        outcomes.append(outcome)
+        if stop_at_first_good and not outcome.refused:
+            break
+    return outcomes
+
+
+def snapshot_candidates(landed: list[Landed], period_end: date) -> list[Landed]:
+    """A dated feed's snapshots in the order the period would choose them (FEEDS.md).
+
+    First those dated PE..PE+31 days, earliest first; then those before PE, newest first.
+    Later snapshots are never considered, so a re-run gives the same answer.
+    """
+    in_window = sorted((d for d in landed if 0 <= (d.extract_date - period_end).days <= 31), key=lambda d: d.key)
+    before = sorted((d for d in landed if d.extract_date < period_end), key=lambda d: d.key, reverse=True)
+    return in_window + before
+

@@ -1,0 +1,84 @@
+"""Type text columns: dates in the accepted forms, whole numbers, flags and codes.
+
+Every typing function returns the typed values and a boolean "ok" series.  A value that
+is present but cannot be typed is not silently nulled: its ``ok`` is False and the
+validation suite (``<column>__ok`` in ``[True]``) refuses the delivery, naming the row.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+# The forms FEEDS.md accepts, each tried on every value on its own.
+DATE_FORMS = (
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+    (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
+    (r"^\d{4}-[A-Za-z]{3}-\d{2} 00:00:00$", "%Y-%b-%d %H:%M:%S"),
+    (r"^\d{4}-[A-Za-z]{3}-\d{2}$", "%Y-%b-%d"),
+)
+TIMESTAMP_FORMS = (
+    (r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$", "ISO8601"),
+    (r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}(:\d{2})?$", "mixed"),
+    (r"^\d{4}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%b-%d %H:%M:%S"),
+) + DATE_FORMS
+TRUE_WORDS = {"1", "TRUE", "Y", "YES"}
+FALSE_WORDS = {"0", "FALSE", "N", "NO"}
+
+
+def _parse_forms(values: pd.Series, forms) -> tuple[pd.Series, pd.Series]:
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    present = values.notna()
+    text = values.where(present, "")
+    for pattern, fmt in forms:
+        mask = present & text.str.match(pattern) & parsed.isna()
+        if mask.any():
+            kwargs = {"format": fmt} if fmt != "mixed" else {"format": "mixed", "dayfirst": True}
+            parsed[mask] = pd.to_datetime(text[mask], errors="coerce", **kwargs).astype("datetime64[us]")
+    return parsed, ~present | parsed.notna()
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates in ``YYYY-MM-DD``, ``DD/MM/YYYY`` or Blade ``2022-Sep-28 00:00:00`` form.
+
+    Returns (datetime64 series with NaT for blanks and failures, ok flags).  An
+    impossible date such as 31/02/2025 is not ok.
+    """
+    return _parse_forms(values, DATE_FORMS)
+
+
+def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Date-times (ISO or ``DD/MM/YYYY HH:MM``) or any accepted date form."""
+    return _parse_forms(values, TIMESTAMP_FORMS)
+
+
+def parse_integers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers; ``3.0`` is accepted as 3, ``3.5`` and ``x`` are not ok."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    whole = numbers.notna() & (numbers == numbers.round())
+    ok = values.isna() | whole
+    return numbers.where(whole).astype("Int64"), ok
+
+
+def parse_floats(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Decimal numbers; text that is not a number is not ok."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    return numbers.astype("Float64"), values.isna() | numbers.notna()
+
+
+def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``1/0``, ``true/false`` (any case) and ``Y/N`` to booleans; blank stays missing."""
+    upper = values.str.upper()
+    flags = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    flags[upper.isin(TRUE_WORDS)] = True
+    flags[upper.isin(FALSE_WORDS)] = False
+    return flags, values.isna() | flags.notna()
+
+
+def normalise_codes(values: pd.Series) -> pd.Series:
+    """Codes are compared in upper case (``y`` is ``Y``); whole numbers lose a ``.0``."""
+    upper = values.str.upper()
+    return upper.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+
+
+def year_month(dates: pd.Series) -> pd.Series:
+    """A date reduced to ``YYYY-MM`` text (date of birth is kept no finer than this)."""
+    return dates.dt.strftime("%Y-%m").where(dates.notna(), None)

@@ -1,0 +1,98 @@
+"""One reporting period end to end: land, stage, validate, load, build the measures.
+
+``run_period`` is what ``python -m pipeline run`` and the Airflow DAG both call.  It
+finishes what it can: a refused feed leaves its previous good data in place, the other
+feeds load, the measures are built, and the result says which feeds were refused.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pipeline import measures, warehouse
+from pipeline.config import Settings
+from pipeline.feeds import FEEDS, Finding
+from pipeline.land import DATED_FEEDS, Landed, as_unlanded, discover_deliveries, land_inbox
+from pipeline.load import Outcome, check_delivery, load_delivery, load_in_order, snapshot_candidates
+from pipeline.periods import period_end
+from pipeline.quality import report_rows, write_report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    """What a run did, for the command line, the DAG and the tests."""
+
+    period: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    measures_csv: Path | None = None
+    report: Path | None = None
+    stale_feeds: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[Outcome]:
+        """The deliveries refused in this run."""
+        return [o for o in self.outcomes if o.refused]
+
+    def reason(self) -> str:
+        """One line saying why the run failed, or an empty string."""
+        if not self.refused:
+            return ""
+        names = ", ".join(f"{o.feed} {o.delivery}" for o in self.refused)
+        return f"refused: {names}; previous good data kept; see {self.report}"
+
+
+def _step(number: int, total: int, text: str) -> float:
+    log.info("[%d/%d] %s", number, total, text)
+    return time.perf_counter()
+
+
+def load_feed(landed: list[Landed], feed: str, engine, key: bytes, end: date) -> list[Outcome]:
+    """Load what a period needs of one feed: its snapshot (dated feeds) or every new file."""
+    mine = [d for d in landed if d.feed == feed]
+    if feed in DATED_FEEDS:
+        return load_in_order(snapshot_candidates(mine, end), engine, key, stop_at_first_good=True)
+    return load_in_order(sorted(mine, key=lambda d: d.key), engine, key, stop_at_first_good=False)
+
+
+def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> RunResult:
+    """Land the inbox, load what ``period`` needs, build its measures and write its CSV."""
+    result, end = RunResult(period), period_end(period)
+    started = _step(1, 4, f"landing deliveries from {inbox}")
+    landed, result.findings = land_inbox(inbox, settings.raw_dir, feeds)
+    log.info("landed %d deliveries in %.1f s", len(landed), time.perf_counter() - started)
+    engine = warehouse.get_engine(settings.warehouse_url)
+    try:
+        warehouse.ensure_schema(engine)
+        for feed in feeds:
+            started = _step(2, 4, f"staging, validating and loading {feed}")
+            result.outcomes += load_feed(landed, feed, engine, settings.pseudonymisation_key, end)
+            log.info("%s done in %.1f s", feed, time.perf_counter() - started)
+        started = _step(3, 4, f"building the measures for {period}")
+        built = measures.build_measures(engine, period, settings.la_code)
+        result.stale_feeds = built.stale_feeds
+        log.info("%d measure rows in %.1f s", len(built.rows), time.perf_counter() - started)
+        _step(4, 4, "writing the measures CSV and the validation report")
+        result.measures_csv = settings.packs_dir / period / f"measures-{period}.csv"
+        measures.write_measures_csv(measures.read_measures(engine, period), result.measures_csv)
+    finally:
+        engine.dispose()
+        result.report = write_report(report_rows(result.outcomes, result.findings),
+                                     settings.reports_dir / period, f"Validation report for {period}")
+    return result
+
+
+def validate_inbox(inbox: Path, key: bytes, feeds: tuple[str, ...] = FEEDS) -> tuple[list[Outcome], list[Finding]]:
+    """Check every delivery in the inbox without landing or loading anything."""
+    deliveries, findings = discover_deliveries(inbox, feeds)
+    outcomes = []
+    for delivery in deliveries:
+        _, problems = check_delivery(as_unlanded(delivery), key)
+        status = "refused" if any(p.blocking for p in problems) else "valid"
+        outcomes.append(Outcome(delivery.feed, delivery.key, 0, status, problems))
+    return outcomes, findings

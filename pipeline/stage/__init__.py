@@ -1,0 +1,88 @@
+"""Stage a delivery: type every column, flag what cannot be typed, pseudonymise.
+
+``stage_frame`` does what every feed shares, column by column, from the spec in
+``pipeline.feeds``.  One module a feed (``council_send``, ``school_census``,
+``therapies``, ``reference``) adds that feed's cross-row checks and derived columns.
+
+A staged frame holds the warehouse columns plus boolean ``<rule>__ok`` columns that the
+Great Expectations suites check.  It never holds a name, postcode, UPN, ULN or NHS
+number: identifiers are checked (``upn__ok``) and then replaced by keyed hashes here.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from pipeline import parsing
+from pipeline.feeds import (BIRTH, CODE, DATE, DROP, FLAG, FLOAT, ID, INT, NHS, PLANNED_DATE, TIMESTAMP, ULN,
+                            UPN, Table)
+from pipeline.identifiers import is_valid_nhs_number, is_valid_upn
+from pipeline.pseudonymise import pseudonymise_series
+
+_PARSERS = {
+    DATE: parsing.parse_dates, PLANNED_DATE: parsing.parse_dates, TIMESTAMP: parsing.parse_timestamps,
+    INT: parsing.parse_integers, ID: parsing.parse_integers, FLOAT: parsing.parse_floats, FLAG: parsing.parse_flags,
+}
+_CHECKS = {UPN: is_valid_upn, NHS: is_valid_nhs_number}
+
+
+def _identifier(values: pd.Series, kind: str, key: bytes) -> tuple[pd.Series, pd.Series]:
+    cleaned = values.str.upper().str.replace(" ", "", regex=False)
+    check = _CHECKS.get(kind)
+    ok = cleaned.isna() | (cleaned.map(check).astype(bool) if check else cleaned.str.len().between(1, 20))
+    return pseudonymise_series(cleaned, key, kind), ok
+
+
+def _birth(values: pd.Series, as_at: date | None) -> tuple[pd.Series, pd.Series]:
+    dates, ok = parsing.parse_dates(values)
+    if as_at is not None:
+        ok &= ~(dates > pd.Timestamp(as_at))
+    return parsing.year_month(dates), ok
+
+
+def stage_frame(text: pd.DataFrame, table: Table, key: bytes, as_at: date | None) -> pd.DataFrame:
+    """Type and pseudonymise one file's text frame (index = file line numbers).
+
+    Parameters
+    ----------
+    text : the frame from ``pipeline.reading.read_table_file``.
+    table : the spec of the staged table.
+    key : the pseudonymisation secret.
+    as_at : the extract date; a date of birth after it is not ok.
+    """
+    staged = pd.DataFrame(index=text.index)
+    for column in table.columns:
+        if column.kind == DROP:
+            continue
+        name, values = column.name, text[column.name]
+        target = table.staged_name(name)
+        if column.kind in (UPN, ULN, NHS):
+            staged[target], staged[f"{name}__ok"] = _identifier(values, column.kind, key)
+        elif column.kind == BIRTH:
+            staged[target], staged[f"{name}__ok"] = _birth(values, as_at)
+        elif column.kind in _PARSERS:
+            staged[target], staged[f"{name}__ok"] = _PARSERS[column.kind](values)
+        elif column.kind == CODE:
+            staged[target] = parsing.normalise_codes(values)
+        else:
+            staged[target] = values
+    return staged
+
+
+def ok_columns(frame: pd.DataFrame) -> list[str]:
+    """The rule flags of a staged frame."""
+    return [c for c in frame.columns if c.endswith("__ok")]
+
+
+def warehouse_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The staged frame without its rule flags, ready to load."""
+    return frame.drop(columns=ok_columns(frame))
+
+
+def stage_file(path, table: Table, key: bytes, as_at: date | None) -> tuple[pd.DataFrame, list]:
+    """Read and stage one file; raises ``UnreadableFile`` when it cannot be read."""
+    from pipeline.reading import read_table_file
+
+    result = read_table_file(path, table)
+    return stage_frame(result.frame, table, key, as_at), result.findings

@@ -1,0 +1,57 @@
+"""Stage school census files (one term each) and KS2 / KS4 results files."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.feeds import CENSUS, Finding, Table
+from pipeline.stage import stage_file
+
+
+def academic_year_end(values: pd.Series) -> pd.Series:
+    """The calendar year an academic year ends in (its 31 August).
+
+    Reads ``2024/25``, ``2024-25``, ``2024/2025``, ``202425`` and a bare ``2025``
+    (taken as the year of the summer results).  Anything else is missing.
+    """
+    def one(text: object) -> int | None:
+        if not isinstance(text, str):
+            return None
+        match = re.fullmatch(r"(\d{4})\s*[/-]?\s*(\d{2}|\d{4})?", text.strip())
+        if not match:
+            return None
+        start, end = int(match.group(1)), match.group(2)
+        if end is None:
+            return start
+        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        return end_year if end_year == start + 1 else None
+
+    return values.map(one).astype("Int64")
+
+
+def stage_census(path: Path, key: bytes) -> tuple[pd.DataFrame, list[Finding]]:
+    """One census term: enrolments with absence checked against possible sessions."""
+    match = re.match(CENSUS.file_pattern, path.name)
+    frame, findings = stage_file(path, CENSUS, key, None)
+    absent = frame["sessions_authorised_absence"] + frame["sessions_unauthorised_absence"]
+    frame["absence__ok"] = (absent <= frame["sessions_possible"]).fillna(True).astype(bool)
+    born = pd.to_datetime(frame["birth_year_month"], format="%Y-%m")
+    frame["date_of_birth__ok"] &= ~(born > frame["census_date"]).fillna(False).astype(bool)
+    frame["census_file"] = path.stem
+    frame["census_year"] = int(match.group(1))
+    frame["census_term"] = match.group(2)
+    return frame, findings
+
+
+def stage_results(path: Path, table: Table, key: bytes) -> tuple[pd.DataFrame, list[Finding]]:
+    """One KS2 or KS4 results file, with the academic year read as its end year."""
+    frame, findings = stage_file(path, table, key, None)
+    frame["academic_year_end"] = academic_year_end(frame["academic_year"])
+    frame["academic_year__ok"] = frame["academic_year_end"].notna() | frame["academic_year"].isna()
+    if "rwm_expected_standard" in frame:
+        frame["rwm_expected_standard"] = frame["rwm_expected_standard"].map({"Y": True, "N": False}).astype("boolean")
+        frame["rwm_expected_standard__ok"] = True
+    frame["results_file"] = path.stem
+    return frame, findings

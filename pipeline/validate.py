@@ -1,0 +1,91 @@
+"""Run the Great Expectations suites on staged frames and turn results into findings.
+
+A finding is what a person reads: file, column, rule, rows affected, sample line
+numbers and a sentence.  ``severity`` is GX's own field: ``critical`` refuses the
+delivery (blocking), ``warning`` is recorded and shown in the pack.  Row numbers are
+the staged frame's index, which is the line number in the delivered file.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import date, timedelta
+from functools import lru_cache
+
+import pandas as pd
+
+from pipeline.feeds import Finding, Table
+from pipeline.suites import suite_path
+
+log = logging.getLogger(__name__)
+SAMPLE_ROWS = 5
+
+
+@lru_cache(maxsize=1)
+def _context():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("staged").add_dataframe_asset("frame")
+    return gx, asset.add_batch_definition_whole_dataframe("whole")
+
+
+@lru_cache(maxsize=None)
+def load_suite(table: Table):
+    """The GX suite of ``table`` from ``expectations/<feed>/<table>.json``."""
+    gx, _ = _context()
+    return gx.ExpectationSuite(**json.loads(suite_path(table).read_text(encoding="utf-8")))
+
+
+def suite_parameters(extract_date: date | None) -> dict:
+    """Run-time values the suites refer to with ``$PARAMETER``."""
+    if extract_date is None:
+        return {}
+    as_at = pd.Timestamp(extract_date)
+    return {"extract_date": as_at, "oldest_plausible_plan": as_at - timedelta(days=int(25 * 365.25))}
+
+
+def _raised(info: dict | None) -> dict | None:
+    """The exception GX caught while checking, if any (flat or keyed by metric)."""
+    if not info:
+        return None
+    if info.get("raised_exception"):
+        return info
+    nested = [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
+    return nested[0] if nested else None
+
+
+def _finding(table: Table, file: str, result) -> Finding:
+    config = result.expectation_config
+    meta = config.meta or {}
+    blocking = str(config.severity).lower().endswith("critical")
+    error = _raised(result.exception_info)
+    if error:
+        message = error.get("exception_message") or "unknown error"
+        return Finding(table.feed, file, meta.get("column", ""), meta.get("rule", config.type), "blocking", None, [],
+                       f"The check '{meta.get('rule', config.type)}' could not run on {file}: {message}")
+    rows = result.result.get("partial_unexpected_index_list") or []
+    count = result.result.get("unexpected_count")
+    sample = sorted({int(r) for r in rows if not isinstance(r, dict)})[:SAMPLE_ROWS]
+    sentence = meta.get("sentence", "{count} rows of {file} fail " + config.type).format(
+        count=count if count is not None else "Some", file=file, rows=", ".join(map(str, sample)) or "n/a")
+    if count == 1:
+        sentence = sentence.replace("1 rows ", "1 row ").replace(" have ", " has ", 1).replace(" repeat ", " repeats ", 1)
+    return Finding(table.feed, file, meta.get("column", ""), meta.get("rule", config.type),
+                   "blocking" if blocking else "warning", count, sample, sentence)
+
+
+def validate_frame(frame: pd.DataFrame, table: Table, file: str, extract_date: date | None = None) -> list[Finding]:
+    """Validate one staged frame with its suite; returns the failures as findings."""
+    _, batch_definition = _context()
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    results = batch.validate(load_suite(table), result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
+                             expectation_parameters=suite_parameters(extract_date))
+    findings = [_finding(table, file, r) for r in results.results if not r.success]
+    for finding in findings:
+        log.log(logging.WARNING if finding.blocking else logging.INFO, "%s: %s", finding.severity, finding.sentence)
+    return findings
