@@ -163,7 +163,7 @@ KS2 = Table(
     feed="school_census", name="ks2", file_pattern=r"^ks2_(\d{4})\.csv$", key=("upn",),
     renames=(("upn_key", "pupil_key"),),
     columns=(Column("upn", UPN, nullable=False), Column("academic_year", TEXT, nullable=False),
-             Column("rwm_expected_standard", CODE, codes=("Y", "N")),
+             Column("rwm_expected_standard", FLAG),
              Column("forename", DROP, **_opt), Column("surname", DROP, **_opt)),
 )
 KS4 = Table(

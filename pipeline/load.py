@@ -40,6 +40,7 @@ class Outcome:
     status: str  # "loaded", "refused", "unchanged"
     findings: list[Finding] = field(default_factory=list)
     rows: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # stage, validate, load
 
     @property
     def refused(self) -> bool:
@@ -68,14 +69,21 @@ def stage_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame],
     return {table_name: frame}, notes
 
 
-def check_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """Stage and validate a delivery; returns the staged frames and every finding."""
+def check_delivery(landed: Landed, key: bytes, seconds: dict | None = None) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Stage and validate a delivery; returns the staged frames and every finding.
+
+    ``seconds``, when given, receives the time spent staging and validating.
+    """
+    seconds = {} if seconds is None else seconds
+    started = time.perf_counter()
     try:
         frames, findings = stage_delivery(landed, key)
     except UnreadableFile as exc:
-        return {}, [exc.finding]
+        frames, findings = {}, [exc.finding]
+    seconds["stage"] = time.perf_counter() - started
     for name, frame in frames.items():
         findings += validate_frame(frame, get_table(landed.feed, name), landed.files[name].name, landed.extract_date)
+    seconds["validate"] = time.perf_counter() - started - seconds["stage"]
     return frames, findings
 
 
@@ -89,11 +97,11 @@ def _where(landed: Landed, table_name: str) -> dict:
     return {}
 
 
-def _to_load(engine: sa.Engine, landed: Landed, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _to_load(conn: sa.Connection, landed: Landed, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in frames.items():
         table = get_table(landed.feed, name).warehouse_table
-        columns = [c["name"] for c in sa.inspect(engine).get_columns(table)]
+        columns = list(warehouse.table_columns(conn, table))
         frame = warehouse_columns(frame).reset_index(drop=True)
         if landed.extract_date is not None:
             frame["extract_date"] = pd.Timestamp(landed.extract_date)
@@ -120,22 +128,24 @@ def load_delivery(landed: Landed, engine: sa.Engine, key: bytes) -> Outcome:
     """Stage, validate and (if nothing blocks) load one delivery in one transaction."""
     if loaded_version(engine, landed.feed, landed.key) == landed.version:
         return Outcome(landed.feed, landed.key, landed.version, "unchanged")
-    started = time.perf_counter()
-    frames, findings = check_delivery(landed, key)
+    seconds: dict[str, float] = {}
+    frames, findings = check_delivery(landed, key, seconds)
     if not frames or any(f.blocking for f in findings):
         log.warning("refused %s %s: %d blocking problem(s)", landed.feed, landed.key,
                     sum(f.blocking for f in findings))
-        return Outcome(landed.feed, landed.key, landed.version, "refused", findings)
-    to_load = _to_load(engine, landed, frames)
-    rows = sum(len(f) for f in to_load.values())
+        return Outcome(landed.feed, landed.key, landed.version, "refused", findings, seconds=seconds)
+    started = time.perf_counter()
     with engine.begin() as conn:
+        to_load = _to_load(conn, landed, frames)
+        rows = sum(len(f) for f in to_load.values())
         for table, frame in to_load.items():
             where = _where(landed, table.split("__", 1)[1])
             warehouse.replace_rows(conn, table, frame, where)
         _record_load(conn, landed, rows)
-    log.info("loaded %s %s v%s: %d rows in %.1f s", landed.feed, landed.key, landed.version, rows,
-             time.perf_counter() - started)
-    return Outcome(landed.feed, landed.key, landed.version, "loaded", findings, rows)
+    seconds["load"] = time.perf_counter() - started
+    log.info("loaded %s %s v%s: %d rows (stage %.1f s, validate %.1f s, load %.1f s)", landed.feed, landed.key,
+             landed.version, rows, seconds["stage"], seconds["validate"], seconds["load"])
+    return Outcome(landed.feed, landed.key, landed.version, "loaded", findings, rows, seconds)
 
 
 def load_in_order(candidates: list[Landed], engine: sa.Engine, key: bytes, stop_at_first_good: bool) -> list[Outcome]:

@@ -33,6 +33,7 @@ class RunResult:
     measures_csv: Path | None = None
     report: Path | None = None
     stale_feeds: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # land, <feed>, measures, write
 
     @property
     def refused(self) -> list[Outcome]:
@@ -65,18 +66,21 @@ def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, .
     result, end = RunResult(period), period_end(period)
     started = _step(1, 4, f"landing deliveries from {inbox}")
     landed, result.findings = land_inbox(inbox, settings.raw_dir, feeds)
-    log.info("landed %d deliveries in %.1f s", len(landed), time.perf_counter() - started)
+    result.seconds["land"] = time.perf_counter() - started
+    log.info("landed %d deliveries in %.1f s", len(landed), result.seconds["land"])
     engine = warehouse.get_engine(settings.warehouse_url)
     try:
         warehouse.ensure_schema(engine)
         for feed in feeds:
             started = _step(2, 4, f"staging, validating and loading {feed}")
             result.outcomes += load_feed(landed, feed, engine, settings.pseudonymisation_key, end)
-            log.info("%s done in %.1f s", feed, time.perf_counter() - started)
+            result.seconds[feed] = time.perf_counter() - started
+            log.info("%s done in %.1f s", feed, result.seconds[feed])
         started = _step(3, 4, f"building the measures for {period}")
         built = measures.build_measures(engine, period, settings.la_code)
         result.stale_feeds = built.stale_feeds
-        log.info("%d measure rows in %.1f s", len(built.rows), time.perf_counter() - started)
+        result.seconds["measures"] = time.perf_counter() - started
+        log.info("%d measure rows in %.1f s", len(built.rows), result.seconds["measures"])
         _step(4, 4, "writing the measures CSV and the validation report")
         result.measures_csv = settings.packs_dir / period / f"measures-{period}.csv"
         measures.write_measures_csv(measures.read_measures(engine, period), result.measures_csv)

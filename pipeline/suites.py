@@ -23,7 +23,7 @@ _FLAG_WORDS = {
     INT: ("whole number", "is not a whole number"),
     ID: ("whole-number key", "is not a whole-number key"),
     FLOAT: ("number", "is not a number"),
-    FLAG: ("flag 1/0 or true/false", "is not 1, 0, true or false"),
+    FLAG: ("flag Y/N, 1/0 or true/false", "is not Y, N, 1, 0, true or false"),
     UPN: ("UPN check letter", "is not a 13-character UPN with a valid check letter"),
     ULN: ("ULN form", "is not a unique learner number"),
     NHS: ("NHS number check digit", "is not a 10-digit NHS number with a valid check digit"),

@@ -50,8 +50,5 @@ def stage_results(path: Path, table: Table, key: bytes) -> tuple[pd.DataFrame, l
     frame, findings = stage_file(path, table, key, None)
     frame["academic_year_end"] = academic_year_end(frame["academic_year"])
     frame["academic_year__ok"] = frame["academic_year_end"].notna() | frame["academic_year"].isna()
-    if "rwm_expected_standard" in frame:
-        frame["rwm_expected_standard"] = frame["rwm_expected_standard"].map({"Y": True, "N": False}).astype("boolean")
-        frame["rwm_expected_standard__ok"] = True
     frame["results_file"] = path.stem
     return frame, findings
