@@ -6,6 +6,10 @@ validation suite (``<column>__ok`` in ``[True]``) refuses the delivery, naming t
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 # The forms FEEDS.md accepts, each tried on every value on its own.
@@ -24,6 +28,29 @@ TRUE_WORDS = {"1", "TRUE", "Y", "YES"}
 FALSE_WORDS = {"0", "FALSE", "N", "NO"}
 
 
+def by_distinct(func: Callable) -> Callable:
+    """Run a column function once per distinct value, then spread the result to every row.
+
+    Feed columns repeat a few values many times (codes, dates), so this is much faster
+    than working row by row; the result is the same.
+    """
+    @functools.wraps(func)
+    def wrapper(values: pd.Series):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if len(uniques) * 2 > len(values):
+            return func(values)
+        codes = np.where(codes < 0, len(uniques), codes)
+        distinct = pd.Series(list(uniques) + [None], dtype=object)
+        result = func(distinct)
+
+        def spread(series: pd.Series) -> pd.Series:
+            return pd.Series(series.to_numpy()[codes], index=values.index, dtype=series.dtype)
+
+        return tuple(spread(r) for r in result) if isinstance(result, tuple) else spread(result)
+
+    return wrapper
+
+
 def _parse_forms(values: pd.Series, forms) -> tuple[pd.Series, pd.Series]:
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     present = values.notna()
@@ -36,6 +63,7 @@ def _parse_forms(values: pd.Series, forms) -> tuple[pd.Series, pd.Series]:
     return parsed, ~present | parsed.notna()
 
 
+@by_distinct
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates in ``YYYY-MM-DD``, ``DD/MM/YYYY`` or Blade ``2022-Sep-28 00:00:00`` form.
 
@@ -45,11 +73,13 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _parse_forms(values, DATE_FORMS)
 
 
+@by_distinct
 def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Date-times (ISO or ``DD/MM/YYYY HH:MM``) or any accepted date form."""
     return _parse_forms(values, TIMESTAMP_FORMS)
 
 
+@by_distinct
 def parse_integers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers; ``3.0`` is accepted as 3, ``3.5`` and ``x`` are not ok."""
     numbers = pd.to_numeric(values, errors="coerce")
@@ -58,12 +88,14 @@ def parse_integers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return numbers.where(whole).astype("Int64"), ok
 
 
+@by_distinct
 def parse_floats(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Decimal numbers; text that is not a number is not ok."""
     numbers = pd.to_numeric(values, errors="coerce")
     return numbers.astype("Float64"), values.isna() | numbers.notna()
 
 
+@by_distinct
 def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``1/0``, ``true/false`` (any case) and ``Y/N`` to booleans; blank stays missing."""
     upper = values.str.upper()
@@ -73,6 +105,7 @@ def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return flags, values.isna() | flags.notna()
 
 
+@by_distinct
 def normalise_codes(values: pd.Series) -> pd.Series:
     """Codes are compared in upper case (``y`` is ``Y``); whole numbers lose a ``.0``."""
     upper = values.str.upper()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.feeds import DROP, Finding, Table
+from pipeline.parsing import by_distinct
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def _normalise_header(header: list[str], table: Table, path: Path) -> list[str]:
     return names
 
 
+@by_distinct
 def _blank_to_missing(values: pd.Series) -> pd.Series:
     stripped = values.str.strip()
     return stripped.where(stripped != "", None)

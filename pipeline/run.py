@@ -78,17 +78,30 @@ def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, .
             log.info("%s done in %.1f s", feed, result.seconds[feed])
         started = _step(3, 4, f"building the measures for {period}")
         built = measures.build_measures(engine, period, settings.la_code)
-        result.stale_feeds = built.stale_feeds
+        result.stale_feeds = list(built.stale_feeds)
         result.seconds["measures"] = time.perf_counter() - started
         log.info("%d measure rows in %.1f s", len(built.rows), result.seconds["measures"])
         _step(4, 4, "writing the measures CSV and the validation report")
         result.measures_csv = settings.packs_dir / period / f"measures-{period}.csv"
         measures.write_measures_csv(measures.read_measures(engine, period), result.measures_csv)
+        if "council_send" not in built.missing_feeds:
+            write_audit_sample(measures.select_audit_sample(engine, period, settings.la_code),
+                               settings.packs_dir / period / f"ehcp-audit-sample-{period}.csv")
     finally:
         engine.dispose()
         result.report = write_report(report_rows(result.outcomes, result.findings),
                                      settings.reports_dir / period, f"Validation report for {period}")
     return result
+
+
+def write_audit_sample(sample: list, path: Path) -> Path:
+    """The annual audit's 10% sample of plans (plan table id and setting group only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["named_plan_id,setting_group"] + [f"{e.named_plan_id},{e.setting_group}" for e in sample]
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    temp.replace(path)
+    return path
 
 
 def validate_inbox(inbox: Path, key: bytes, feeds: tuple[str, ...] = FEEDS) -> tuple[list[Outcome], list[Finding]]:
