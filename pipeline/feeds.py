@@ -47,6 +47,7 @@ class Table:
     parent: tuple[str, str] | None = None  # (parent table, parent key column)
     file_pattern: str = ""
     renames: tuple[tuple[str, str], ...] = ()  # staged name -> warehouse name, after typing
+    key_severity: str = "blocking"  # census and results: a repeated pupil is a warning
 
     @property
     def suite_name(self) -> str:
@@ -98,18 +99,18 @@ _opt = dict(required=False)
 
 COUNCIL_SEND = (
     _blade("sen2", None,
-           Column("collection"), Column("year"), Column("referencedate", DATE),
-           Column("sourcelevel"), Column("lea", CODE, nullable=False), Column("softwarecode", **_opt),
+           Column("collection", **_opt), Column("year", **_opt), Column("referencedate", DATE, **_opt),
+           Column("sourcelevel", **_opt), Column("lea", CODE, nullable=False), Column("softwarecode", **_opt),
            Column("release", **_opt), Column("serialno", **_opt), Column("datetime", TIMESTAMP, **_opt)),
     _blade("person", "sen2",
-           Column("personbirthdate", BIRTH), Column("sex", CODE, aliases=("gendercurrent",)),
-           Column("ethnicity", **_opt), Column("upn", UPN), Column("uniquelearnernumber", ULN, **_opt),
+           Column("personbirthdate", BIRTH, **_opt), Column("sex", CODE, aliases=("gendercurrent",), **_opt),
+           Column("ethnicity", **_opt), Column("upn", UPN, **_opt), Column("uniquelearnernumber", ULN, **_opt),
            Column("upnunknown", CODE, codes=tuple(f"UN{i}" for i in range(1, 11)), **_opt),
            Column("surname", DROP, **_opt), Column("forename", DROP, **_opt), Column("postcode", DROP, **_opt),
            renames=(("uniquelearnernumber_key", "uln_key"),)),
     _blade("requests", "person",
            Column("receiveddate", DATE, nullable=False), Column("rya", **_opt),
-           Column("requestoutcomedate", DATE), Column("requestoutcome", CODE, codes=OUTCOMES),
+           Column("requestoutcomedate", DATE, **_opt), Column("requestoutcome", CODE, codes=OUTCOMES, **_opt),
            Column("requestmediation", **_opt), Column("requesttribunal", **_opt), Column("exported", **_opt)),
     _blade("assessment", "requests",
            Column("assessmentoutcome", CODE, codes=OUTCOMES + ("S",)), Column("assessmentoutcomedate", DATE),
@@ -118,7 +119,8 @@ COUNCIL_SEND = (
     _blade("namedplan", "assessment",
            Column("startdate", DATE), Column("planres", **_opt), Column("planwbp", **_opt),
            Column("pb", **_opt), Column("oa", **_opt), Column("dp", **_opt),
-           Column("ceasedate", PLANNED_DATE), Column("ceasereason", CODE, codes=tuple(str(i) for i in range(1, 10)))),
+           Column("ceasedate", PLANNED_DATE),
+           Column("ceasereason", CODE, codes=tuple(str(i) for i in range(1, 10)), **_opt)),
     _blade("plandetail", "namedplan",
            Column("urn", CODE, **_opt), Column("ukprn", CODE, **_opt),
            Column("sensetting", CODE, codes=("OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"), **_opt),
@@ -144,14 +146,15 @@ COUNCIL_SEND = (
 CENSUS = Table(
     feed="school_census", name="census",
     file_pattern=r"^census_(\d{4})_(AUT|SPR|SUM)\.csv$",
-    key=("upn", "laestab"), renames=(("upn_key", "pupil_key"),),
+    key=("upn", "laestab"), renames=(("upn_key", "pupil_key"),), key_severity="warning",
     columns=(
-        Column("upn", UPN, nullable=False), Column("laestab", CODE, nullable=False), Column("urn", CODE),
-        Column("census_date", DATE, nullable=False), Column("date_of_birth", BIRTH), Column("sex", CODE),
-        Column("nc_year_actual", CODE, codes=("N1", "N2", "R", *map(str, range(1, 15)), "X")),
+        Column("upn", UPN, nullable=False), Column("laestab", CODE, nullable=False), Column("urn", CODE, **_opt),
+        Column("census_date", DATE, nullable=False), Column("date_of_birth", BIRTH, **_opt),
+        Column("sex", CODE, **_opt),
+        Column("nc_year_actual", CODE, codes=("N1", "N2", "R", *map(str, range(1, 15)), "X"), **_opt),
         Column("enrol_status", CODE, codes=("C", "M", "S", "F", "G"), nullable=False),
         Column("sen_provision", CODE, codes=("E", "K", "N")),
-        Column("primary_sen_type", CODE, codes=SENTYPES + ("NSA",)),
+        Column("primary_sen_type", CODE, codes=SENTYPES + ("NSA",), **_opt),
         Column("secondary_sen_type", CODE, codes=SENTYPES + ("NSA",), **_opt),
         Column("sessions_possible", INT, minimum=0),
         Column("sessions_authorised_absence", INT, minimum=0),
@@ -160,14 +163,14 @@ CENSUS = Table(
     ),
 )
 KS2 = Table(
-    feed="school_census", name="ks2", file_pattern=r"^ks2_(\d{4})\.csv$", key=("upn",),
+    feed="school_census", name="ks2", file_pattern=r"^ks2_(\d{4})\.csv$", key=("upn",), key_severity="warning",
     renames=(("upn_key", "pupil_key"),),
     columns=(Column("upn", UPN, nullable=False), Column("academic_year", TEXT, nullable=False),
              Column("rwm_expected_standard", FLAG),
              Column("forename", DROP, **_opt), Column("surname", DROP, **_opt)),
 )
 KS4 = Table(
-    feed="school_census", name="ks4", file_pattern=r"^ks4_(\d{4})\.csv$", key=("upn",),
+    feed="school_census", name="ks4", file_pattern=r"^ks4_(\d{4})\.csv$", key=("upn",), key_severity="warning",
     renames=(("upn_key", "pupil_key"),),
     columns=(Column("upn", UPN, nullable=False), Column("academic_year", TEXT, nullable=False),
              Column("attainment8", FLOAT, minimum=0, maximum=90), Column("progress8", FLOAT),
@@ -178,10 +181,10 @@ REFERRALS = Table(
     file_pattern=r"^therapy_referrals_(\d{2}-\d{2}-\d{4})\.csv$",
     key=("referral_id",), renames=(("nhs_number_key", "patient_key"),),
     columns=(
-        Column("referral_id", CODE, nullable=False), Column("nhs_number", NHS),
-        Column("date_of_birth", BIRTH), Column("service", CODE, codes=SERVICES, nullable=False),
+        Column("referral_id", CODE, nullable=False), Column("nhs_number", NHS, **_opt),
+        Column("date_of_birth", BIRTH, **_opt), Column("service", CODE, codes=SERVICES, nullable=False),
         Column("team_local_id", **_opt), Column("referral_received_date", DATE, nullable=False),
-        Column("priority", CODE, codes=("ROUTINE", "URGENT")), Column("referral_source", **_opt),
+        Column("priority", CODE, codes=("ROUTINE", "URGENT"), **_opt), Column("referral_source", **_opt),
         Column("rejected_date", DATE), Column("first_contact_date", DATE),
         Column("discharge_date", DATE), Column("discharge_reason", **_opt),
         Column("patient_name", DROP, **_opt), Column("postcode", DROP, **_opt),
@@ -197,8 +200,9 @@ POPULATION = Table(
 ESTABLISHMENTS = Table(
     feed="reference", name="establishments", file_pattern=r"^establishments\.csv$", key=("urn",),
     renames=(("name", "establishment_name"),),
-    columns=(Column("urn", CODE, nullable=False), Column("ukprn", CODE), Column("name", TEXT),
-             Column("la_code", CODE), Column("type_of_establishment", CODE, nullable=False), Column("phase", **_opt)),
+    columns=(Column("urn", CODE, nullable=False), Column("ukprn", CODE, **_opt), Column("name", TEXT, **_opt),
+             Column("la_code", CODE, **_opt), Column("type_of_establishment", CODE, nullable=False),
+             Column("phase", **_opt)),
 )
 
 TABLES: dict[str, tuple[Table, ...]] = {

@@ -7,6 +7,7 @@ validation suite (``<column>__ok`` in ``[True]``) refuses the delivery, naming t
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -16,8 +17,8 @@ import pandas as pd
 DATE_FORMS = (
     (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
     (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
-    (r"^\d{4}-[A-Za-z]{3}-\d{2} 00:00:00$", "%Y-%b-%d %H:%M:%S"),
-    (r"^\d{4}-[A-Za-z]{3}-\d{2}$", "%Y-%b-%d"),
+    (r"^\d{4}-[A-Za-z]{3}-\d{1,2} 00:00:00$", "%Y-%b-%d %H:%M:%S"),
+    (r"^\d{4}-[A-Za-z]{3}-\d{1,2}$", "%Y-%b-%d"),
 )
 TIMESTAMP_FORMS = (
     (r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$", "ISO8601"),
@@ -86,6 +87,25 @@ def parse_integers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     whole = numbers.notna() & (numbers == numbers.round())
     ok = values.isna() | whole
     return numbers.where(whole).astype("Int64"), ok
+
+
+def _text_id(text: str) -> int:
+    return -(int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") >> 2) - 1
+
+
+def parse_ids(values: pd.Series) -> pd.Series:
+    """Table ids: whole numbers as COLLECT writes them.
+
+    A key written as other text (``P001``) is not refused: it becomes a stable negative
+    number, the same in every module, so parent and child rows still link.
+    """
+    numbers = pd.to_numeric(values, errors="coerce")
+    whole = numbers.notna() & (numbers == numbers.round())
+    ids = numbers.where(whole).astype("Int64")
+    other = values.notna() & ~whole
+    if other.any():
+        ids[other] = values[other].map(_text_id).astype("Int64")
+    return ids
 
 
 @by_distinct

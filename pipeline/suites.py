@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.feeds import (BIRTH, DATE, FLAG, FLOAT, ID, INT, NHS, PLANNED_DATE, TABLES, TIMESTAMP, ULN, UPN,
+from pipeline.feeds import (BIRTH, DATE, FLAG, FLOAT, INT, NHS, PLANNED_DATE, TABLES, TIMESTAMP, ULN, UPN,
                             Column, Table)
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
@@ -21,7 +21,6 @@ _FLAG_WORDS = {
     PLANNED_DATE: ("date in an accepted form", f"is not a real date in an accepted form ({_FORMS})"),
     TIMESTAMP: ("date-time in an accepted form", "is not a date-time in an accepted form"),
     INT: ("whole number", "is not a whole number"),
-    ID: ("whole-number key", "is not a whole-number key"),
     FLOAT: ("number", "is not a number"),
     FLAG: ("flag Y/N, 1/0 or true/false", "is not Y, N, 1, 0, true or false"),
     UPN: ("UPN check letter", "is not a 13-character UPN with a valid check letter"),
@@ -93,7 +92,7 @@ def _key_expectation(table: Table) -> list[dict]:
         kind, kwargs = "expect_column_values_to_be_unique", {"column": names[0]}
     else:
         kind, kwargs = "expect_compound_columns_to_be_unique", {"column_list": names}
-    return [_expectation(kind, kwargs, ", ".join(table.key), "key is unique", "blocking",
+    return [_expectation(kind, kwargs, ", ".join(table.key), "key is unique", table.key_severity,
                          f"{{count}} rows of {{file}} repeat a key ({', '.join(table.key)}) that must be unique, "
                          "e.g. lines {rows}.")]
 

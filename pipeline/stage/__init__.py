@@ -22,7 +22,7 @@ from pipeline.pseudonymise import pseudonymise_series
 
 _PARSERS = {
     DATE: parsing.parse_dates, PLANNED_DATE: parsing.parse_dates, TIMESTAMP: parsing.parse_timestamps,
-    INT: parsing.parse_integers, ID: parsing.parse_integers, FLOAT: parsing.parse_floats, FLAG: parsing.parse_flags,
+    INT: parsing.parse_integers, FLOAT: parsing.parse_floats, FLAG: parsing.parse_flags,
 }
 _CHECKS = {UPN: is_valid_upn, NHS: is_valid_nhs_number}
 
@@ -61,6 +61,8 @@ def stage_frame(text: pd.DataFrame, table: Table, key: bytes, as_at: date | None
             staged[target], staged[f"{name}__ok"] = _identifier(values, column.kind, key)
         elif column.kind == BIRTH:
             staged[target], staged[f"{name}__ok"] = _birth(values, as_at)
+        elif column.kind == ID:
+            staged[target] = parsing.parse_ids(values)
         elif column.kind in _PARSERS:
             staged[target], staged[f"{name}__ok"] = _PARSERS[column.kind](values)
         elif column.kind == CODE:
