@@ -13,7 +13,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from pipeline.feeds import DROP, Finding, Table
 from pipeline.parsing import by_distinct
@@ -47,8 +50,12 @@ def _refuse(table: Table, path: Path, rule: str, sentence: str, line: int | None
     raise UnreadableFile(finding)
 
 
-def decode_bytes(data: bytes, table: Table, path: Path) -> tuple[str, str]:
-    """Decode as UTF-8 (BOM or not), else Windows-1252; refuse binary content."""
+def decode_bytes(data: bytes, table: Table, path: Path) -> tuple[bytes, str]:
+    """UTF-8 bytes of the file (BOM removed), and the encoding it was in.
+
+    UTF-8 with or without BOM is used as it is; otherwise Windows-1252 is decoded and
+    re-encoded.  A NUL byte (binary data) or bytes valid in neither are refused.
+    """
     if not data.strip():
         _refuse(table, path, "file has a header row", f"{path.name} is empty: it has no header row and no data.")
     if b"\x00" in data:
@@ -56,13 +63,16 @@ def decode_bytes(data: bytes, table: Table, path: Path) -> tuple[str, str]:
         _refuse(table, path, "file is text", f"{path.name} holds binary data (a NUL byte on line {line}); "
                 "it is not a CSV export. Ask the sender to export it again.", line)
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        data, encoding = data[3:], "utf-8-sig"
+    else:
+        encoding = "utf-8"
     try:
-        return data.decode("utf-8"), "utf-8"
+        data.decode("utf-8")
+        return data, encoding
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "windows-1252"
+        return data.decode("cp1252").encode("utf-8"), "windows-1252"
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         _refuse(table, path, "file encoding", f"{path.name} line {line} decodes as neither UTF-8 nor "
@@ -73,29 +83,57 @@ def decode_bytes(data: bytes, table: Table, path: Path) -> tuple[str, str]:
 def _check_line_lengths(data: bytes, table: Table, path: Path) -> None:
     if len(data) <= MAX_LINE_BYTES:
         return
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if len(line) > MAX_LINE_BYTES:
-            _refuse(table, path, "line length", f"{path.name} line {number} is longer than 1 MiB; "
-                    "the file is probably not a CSV export of this feed.", number)
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    starts = np.concatenate(([0], ends + 1))
+    lengths = np.diff(np.concatenate((starts, [len(data) + 1]))) - 1
+    too_long = np.flatnonzero(lengths > MAX_LINE_BYTES)
+    if too_long.size:
+        number = int(too_long[0]) + 1
+        _refuse(table, path, "line length", f"{path.name} line {number} is longer than 1 MiB; "
+                "the file is probably not a CSV export of this feed.", number)
 
 
-def _rows(text: str, table: Table, path: Path) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()  # trailing blank lines
-    if not rows:
-        _refuse(table, path, "file has a header row", f"{path.name} is empty: it has no header row.")
-    header, body = rows[0], rows[1:]
-    for offset, row in enumerate(body):
-        if len(row) != len(header):
-            line = offset + FIRST_DATA_LINE
-            _refuse(table, path, "row has every field",
-                    f"{path.name} line {line} has {len(row)} fields where the header has {len(header)} "
-                    "(a truncated or broken line); nothing from this delivery was loaded.", line)
-    if not body:
+def _header(data: bytes, table: Table, path: Path) -> list[str]:
+    first = data.split(b"\n", 1)[0].decode("utf-8")
+    header = next(csv.reader([first]), [])
+    if not any(h.strip() for h in header):
+        _refuse(table, path, "file has a header row", f"{path.name} has no header row on line 1.")
+    return header
+
+
+def _first_wrong_row(data: bytes, width: int) -> tuple[int, int]:
+    """Line number and field count of the first row whose width is wrong (error path only)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    for row in reader:
+        if row and len(row) != width:
+            return reader.line_num, len(row)
+    return reader.line_num, width
+
+
+def _read_rows(data: bytes, names: list[str], table: Table, path: Path) -> pd.DataFrame:
+    """Every data row as text (pyarrow's CSV reader), refusing rows with the wrong field count."""
+    wrong: list[tuple[int | None, int]] = []
+
+    def note(row) -> str:
+        wrong.append((row.number, row.actual_columns))
+        return "skip"
+
+    arrow = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=note, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    if wrong:
+        line, fields = _first_wrong_row(data, len(names))
+        _refuse(table, path, "row has every field",
+                f"{path.name} line {line} has {fields} fields where the header has {len(names)} "
+                "(a truncated or broken line); nothing from this delivery was loaded.", line)
+    if arrow.num_rows == 0:
         _refuse(table, path, "file has rows", f"{path.name} has a header but no data rows; "
                 "a delivery must hold the extract's records.")
-    return header, body
+    return arrow.to_pandas()
 
 
 def _normalise_header(header: list[str], table: Table, path: Path) -> list[str]:
@@ -122,13 +160,12 @@ def read_table_file(path: Path, table: Table) -> ReadResult:
     """Read ``path`` as ``table``'s file: text columns, blanks as missing, index = line number."""
     if path.is_symlink():
         _refuse(table, path, "file is a regular file", f"{path.name} is a link; links are not read.")
-    data = path.read_bytes()
-    text, encoding = decode_bytes(data, table, path)
+    data, encoding = decode_bytes(path.read_bytes(), table, path)
     _check_line_lengths(data, table, path)
-    header, body = _rows(text, table, path)
-    names = _normalise_header(header, table, path)
-    frame = pd.DataFrame(body, columns=names, dtype=object)
-    frame.index = pd.RangeIndex(FIRST_DATA_LINE, FIRST_DATA_LINE + len(body))
+    names = _normalise_header(_header(data, table, path), table, path)
+    frame = _read_rows(data, names, table, path)
+    del data
+    frame.index = pd.RangeIndex(FIRST_DATA_LINE, FIRST_DATA_LINE + len(frame))
     frame = frame.apply(_blank_to_missing)
     result = ReadResult(frame, encoding)
     _check_columns(result, table, path)
