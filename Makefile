@@ -4,7 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: help venv test bench demo-data clean
+# Debian libraries WeasyPrint needs (Pango >= 1.44 and HarfBuzz subset).
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.PHONY: help venv system-deps test bench demo-data clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,7 +21,16 @@ $(VENV)/.installed: requirements.lock
 
 venv: $(VENV)/.installed  ## create the virtual environment from requirements.lock
 
-test: venv  ## run the whole test suite
+system-deps:  ## install WeasyPrint's Debian libraries when missing (needs root and apt)
+	@missing=""; for lib in $(SYSTEM_LIBS); do \
+	  dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing"; \
+	    (apt-get install -y -q $$missing >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null)); \
+	  else echo "please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; fi
+
+test: venv system-deps  ## run the whole test suite
 	$(PY) -m pytest
 
 bench: venv  ## time every stage at one LA and at national size (prints numbers)
