@@ -60,3 +60,45 @@ def is_valid_nhs_number(value: object) -> bool:
     if len(digits) != 10 or not digits.isdigit():
         return False
     return nhs_check_digit(digits[:9]) == int(digits[9])
+
+
+def _byte_matrix(values, width: int):
+    """Fixed-width uint8 matrix of ASCII strings (shorter ones padded with NUL)."""
+    import numpy as np
+
+    text = np.asarray(values, dtype=object)
+    fixed = np.array([v if isinstance(v, str) and v.isascii() else "" for v in text], dtype=f"S{width}")
+    return fixed.view(np.uint8).reshape(len(fixed), width)
+
+
+def valid_upns(values, lengths) -> "np.ndarray":
+    """Vectorised :func:`is_valid_upn` over many values (``lengths``: their string lengths)."""
+    import numpy as np
+
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    m = _byte_matrix(values, 13).astype(np.int64)
+    digits = m[:, 1:13] - ord("0")
+    is_digit = (digits >= 0) & (digits <= 9)
+    letter_value = np.full(256, -1, dtype=np.int64)
+    for i, c in enumerate(UPN_ALPHABET):
+        letter_value[ord(c)] = i
+    last = np.where(is_digit[:, 11], digits[:, 11], letter_value[m[:, 12]])
+    shape_ok = is_digit[:, :11].all(axis=1) & (last >= 0) & (np.asarray(lengths) == 13)
+    weights = np.arange(2, 14, dtype=np.int64)
+    total = (np.where(is_digit[:, :11], digits[:, :11], 0) * weights[:11]).sum(axis=1) + last * 13
+    alphabet = np.frombuffer(UPN_ALPHABET.encode(), dtype=np.uint8).astype(np.int64)
+    return shape_ok & (alphabet[total % 23] == m[:, 0])
+
+
+def valid_nhs_numbers(values, lengths) -> "np.ndarray":
+    """Vectorised :func:`is_valid_nhs_number` (spaces already removed)."""
+    import numpy as np
+
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    digits = _byte_matrix(values, 10).astype(np.int64) - ord("0")
+    shape_ok = ((digits >= 0) & (digits <= 9)).all(axis=1) & (np.asarray(lengths) == 10)
+    check = 11 - (digits[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
+    check = np.where(check == 11, 0, check)
+    return shape_ok & (check != 10) & (check == digits[:, 9])

@@ -41,11 +41,11 @@ def by_distinct(func: Callable) -> Callable:
         if len(uniques) * 2 > len(values):
             return func(values)
         codes = np.where(codes < 0, len(uniques), codes)
-        distinct = pd.Series(list(uniques) + [None], dtype=object)
+        distinct = pd.Series(list(uniques) + [None], dtype=values.dtype)
         result = func(distinct)
 
         def spread(series: pd.Series) -> pd.Series:
-            return pd.Series(series.to_numpy()[codes], index=values.index, dtype=series.dtype)
+            return pd.Series(series.array.take(codes), index=values.index)
 
         return tuple(spread(r) for r in result) if isinstance(result, tuple) else spread(result)
 

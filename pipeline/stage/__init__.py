@@ -12,33 +12,56 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from pipeline import parsing
 from pipeline.feeds import (BIRTH, CODE, DATE, DROP, FLAG, FLOAT, ID, INT, NHS, PLANNED_DATE, TIMESTAMP, ULN,
                             UPN, Table)
-from pipeline.identifiers import is_valid_nhs_number, is_valid_upn
+from pipeline.identifiers import valid_nhs_numbers, valid_upns
 from pipeline.pseudonymise import pseudonymise_series
 
 _PARSERS = {
     DATE: parsing.parse_dates, PLANNED_DATE: parsing.parse_dates, TIMESTAMP: parsing.parse_timestamps,
     INT: parsing.parse_integers, FLOAT: parsing.parse_floats, FLAG: parsing.parse_flags,
 }
-_CHECKS = {UPN: is_valid_upn, NHS: is_valid_nhs_number}
+_CHECKS = {UPN: valid_upns, NHS: valid_nhs_numbers}
+
+
+_CHUNK = 500_000  # identifiers are checked and hashed in slices to bound memory
+
+
+def _identifier_chunk(cleaned: pd.Series, kind: str, key: bytes) -> tuple[pd.Series, np.ndarray]:
+    lengths = cleaned.str.len().fillna(0).astype("int64").to_numpy()
+    missing = cleaned.isna().to_numpy()
+    check = _CHECKS.get(kind)
+    if check:
+        ok = missing | check(cleaned.to_numpy(dtype=object, na_value=None), lengths)
+    else:
+        ok = missing | ((lengths >= 1) & (lengths <= 20))
+    return pseudonymise_series(cleaned, key, kind), ok
 
 
 def _identifier(values: pd.Series, kind: str, key: bytes) -> tuple[pd.Series, pd.Series]:
     cleaned = values.str.upper().str.replace(" ", "", regex=False)
-    check = _CHECKS.get(kind)
-    ok = cleaned.isna() | (cleaned.map(check).astype(bool) if check else cleaned.str.len().between(1, 20))
-    return pseudonymise_series(cleaned, key, kind), ok
+    parts = [_identifier_chunk(cleaned.iloc[i:i + _CHUNK], kind, key) for i in range(0, len(cleaned), _CHUNK)]
+    if not parts:
+        return pseudonymise_series(cleaned, key, kind), pd.Series(True, index=values.index)
+    hashed = pd.concat([p[0] for p in parts])
+    return hashed, pd.Series(np.concatenate([p[1] for p in parts]), index=values.index)
+
+
+@parsing.by_distinct
+def _birth_dates(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    dates, ok = parsing.parse_dates(values)
+    return dates, parsing.year_month(dates), ok
 
 
 def _birth(values: pd.Series, as_at: date | None) -> tuple[pd.Series, pd.Series]:
-    dates, ok = parsing.parse_dates(values)
+    dates, months, ok = _birth_dates(values)
     if as_at is not None:
         ok &= ~(dates > pd.Timestamp(as_at))
-    return parsing.year_month(dates), ok
+    return months, ok
 
 
 def stage_frame(text: pd.DataFrame, table: Table, key: bytes, as_at: date | None) -> pd.DataFrame:
