@@ -262,9 +262,11 @@ def _suppression(frame: pd.DataFrame) -> dict:
 
 def write_index(packs_dir: Path, manifest: dict) -> Path:
     """Rewrite ``index.html`` (every pack, newest first) from the manifest, atomically."""
-    from pipeline.render import render_html
+    from pipeline.render import date_label, render_html
 
-    html = render_html({"packs": manifest["packs"]}, template="index.html")
+    packs = [{**p, "produced_label": date_label(date.fromisoformat(p["produced_on"])),
+              "status_css": "status-stale" if p["stale_feeds"] else "status-complete"} for p in manifest["packs"]]
+    html = render_html({"packs": packs}, template="index.html")
     return _atomic_write_bytes(packs_dir / INDEX_NAME, html.encode("utf-8"))
 
 

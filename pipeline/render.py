@@ -364,7 +364,7 @@ def _polarity_text(measure: Measure, breakdown: str = "all") -> str:
 
 
 @dataclass(frozen=True)
-class Frame:
+class ReportData:
     """What every section needs: the period, its neighbours, the rows and the registry."""
 
     period: str
@@ -375,24 +375,30 @@ class Frame:
 
     @property
     def previous(self) -> str:
+        """The month before the period."""
         return shift_period(self.period, -1)
 
     @property
     def last_year(self) -> str:
+        """The same month a year before."""
         return shift_period(self.period, -12)
 
     def row(self, measure_id: str, breakdown: str = "all", period: str | None = None) -> dict | None:
+        """A measure row of the period (or of ``period``), None when there is none."""
         return self.history.row(measure_id, breakdown, period or self.period)
 
     def text(self, measure_id: str, breakdown: str = "all", period: str | None = None) -> str:
+        """A measure row's value as displayed (:func:`format_value`)."""
         return format_value(self.row(measure_id, breakdown, period), self.registry[measure_id].unit)
 
     def direction(self, measure_id: str, breakdown: str, earlier: str) -> Direction:
+        """The direction of travel from ``earlier`` to the period, with the row's polarity."""
         measure = self.registry[measure_id]
         return direction_of_travel(self.row(measure_id, breakdown), self.row(measure_id, breakdown, earlier),
                                    measure.polarity_for(breakdown), measure.unit)
 
     def stale_badge(self, measure_id: str) -> str:
+        """ "stale data" when the measure's source is stale or missing this period, else "". """
         source = _SNAPSHOT_FEED.get(measure_id, self.registry[measure_id].source)
         return "stale data" if source in self.stale_sources else ""
 
@@ -400,10 +406,11 @@ class Frame:
 # --------------------------------------------------------------------------- the cover
 
 
-def _cover(frame: Frame, snapshots: pd.DataFrame, area_name: str, produced_on: date) -> dict:
+def _cover(data: ReportData, snapshots: pd.DataFrame, area_name: str, produced_on: date) -> dict:
     rows, stale = [], []
-    order = list(FEED_LABELS)
-    for snap in sorted(snapshots.to_dict("records"), key=lambda s: order.index(s["feed"]) if s["feed"] in order else 99):
+    order = list(FEED_LABELS)  # council, therapies, census, results, population
+    records = sorted(snapshots.to_dict("records"), key=lambda s: order.index(s["feed"]) if s["feed"] in order else 99)
+    for snap in records:
         feed, used = snap["feed"], _as_date(snap["extract_date"])
         is_stale = used is None or _true(snap["is_stale"])
         status = "stale" if is_stale else "up to date"
@@ -417,7 +424,7 @@ def _cover(frame: Frame, snapshots: pd.DataFrame, area_name: str, produced_on: d
     table = _table("The data this report uses", ["Source", "Data used", "Status", "What this means"], rows)
     return {
         "area": area_name,
-        "period": period_label(frame.period),
+        "period": period_label(data.period),
         "produced": date_label(produced_on),
         "feeds": table,
         "stale": ", ".join(stale),
@@ -466,46 +473,46 @@ def headline_measures(registry: dict[str, Measure]) -> list[Measure]:
     return [m for m in registry.values() if m.is_computed and m.kind == "value" and "all" in m.breakdowns]
 
 
-def _summary(frame: Frame) -> dict:
+def _summary(data: ReportData) -> dict:
     rows = []
-    for measure in headline_measures(frame.registry):
+    for measure in headline_measures(data.registry):
         rows.append(_row(measure.title, [
-            _num(frame.text(measure.id)),
-            _num(frame.text(measure.id, period=frame.previous)),
-            _num(frame.text(measure.id, period=frame.last_year)),
+            _num(data.text(measure.id)),
+            _num(data.text(measure.id, period=data.previous)),
+            _num(data.text(measure.id, period=data.last_year)),
             _cell(_polarity_text(measure)),
-            _direction_cell(frame.direction(measure.id, "all", frame.previous)),
-        ], frame.stale_badge(measure.id)))
-    columns = ["Measure", period_label(frame.period), f"Previous month ({period_label(frame.previous)})",
-               f"Same month last year ({period_label(frame.last_year)})", "Better when",
+            _direction_cell(data.direction(measure.id, "all", data.previous)),
+        ], data.stale_badge(measure.id)))
+    columns = ["Measure", period_label(data.period), f"Previous month ({period_label(data.previous)})",
+               f"Same month last year ({period_label(data.last_year)})", "Better when",
                "Direction of travel since last month"]
-    return {"table": _table(f"Headline measures, {period_label(frame.period)}", columns, rows, css="summary")}
+    return {"table": _table(f"Headline measures, {period_label(data.period)}", columns, rows, css="summary")}
 
 
 # --------------------------------------------------------------------------- trends
 
 
-def _window_start(frame: Frame, measure_ids: list[str]) -> list[str]:
+def _window_start(data: ReportData, measure_ids: list[str]) -> list[str]:
     """The trend months from the first with any of the measures' rows (at least the period)."""
-    for i, month in enumerate(frame.months):
-        if frame.history.has_period(measure_ids, month):
-            return frame.months[i:]
-    return frame.months[-1:]
+    for i, month in enumerate(data.months):
+        if data.history.has_period(measure_ids, month):
+            return data.months[i:]
+    return data.months[-1:]
 
 
-def _trend(frame: Frame, series: list[tuple[str, str, str]], key: str, caption: str,
+def _trend(data: ReportData, series: list[tuple[str, str, str]], key: str, caption: str,
            columns: list[str] | None = None) -> dict:
     """Line charts for (measure id, breakdown, title) series, and one table of their numbers.
 
     The table has a row a month (newest first) and a column a series (headed ``columns``,
     by default the charts' titles); months with no row are "no data" and gaps in the line.
     """
-    months = _window_start(frame, [m for m, _, _ in series])
+    months = _window_start(data, [m for m, _, _ in series])
     labels = [period_label(p, short=True) for p in months]
     figures, headers, table_rows = [], ["Month"], {p: [] for p in months}
     for n, (measure_id, breakdown, title) in enumerate(series):
-        unit = frame.registry[measure_id].unit
-        rows = [frame.row(measure_id, breakdown, p) for p in months]
+        unit = data.registry[measure_id].unit
+        rows = [data.row(measure_id, breakdown, p) for p in months]
         shown = [format_value(r, unit) for r in rows]
         values = [float(d) if (d := displayed_number(r, unit)) is not None else None for r in rows]
         svg = charts.line_chart(title, labels, values, chart_id=f"chart-{key}-{n}", display=shown)
@@ -515,41 +522,43 @@ def _trend(frame: Frame, series: list[tuple[str, str, str]], key: str, caption: 
             table_rows[p].append(_num(text))
     rows = [_row(period_label(p, short=True), table_rows[p]) for p in reversed(months)]
     headers = ["Month", *columns] if columns else headers
-    return {"charts": figures, "table": _table(caption, headers, rows, css="trend")}
+    span = (f"over the last {len(months)} months" if len(months) == len(data.months)
+            else f"since {period_label(months[0])}")
+    return {"charts": figures, "table": _table(caption, headers, rows, css="trend"), "span": span}
 
 
 # --------------------------------------------------------------------------- EHC plans
 
 
-def _ehcp(frame: Frame, population_year: int | None) -> dict:
-    trend = _trend(frame, [
+def _ehcp(data: ReportData, population_year: int | None) -> dict:
+    trend = _trend(data, [
         ("ehcp_rate", "all", "EHC plans per 10,000 aged 0-25"),
         ("ehcp_new_12m", "all", "New EHC plans, last 12 months"),
         ("ehcp_new_rate_12m", "all", "New EHC plans per 10,000, last 12 months"),
         ("ehcp_20wk_6m", "all", "New plans within 20 weeks, last 6 months (%)"),
     ], "ehcp", "EHC plans month by month (newest first)")
-    population = frame.row("ehcp_rate")
+    population = data.row("ehcp_rate")
     return {
-        "in_force": frame.text("ehcp_in_force"),
-        "rate": frame.text("ehcp_rate"),
-        "new_12m": frame.text("ehcp_new_12m"),
-        "within_20": frame.text("ehcp_20wk_6m"),
-        "within_20_all": frame.text("ehcp_20wk_6m_all"),
-        "within_20_year": frame.text("ehcp_20wk_calendar_year"),
+        "in_force": data.text("ehcp_in_force"),
+        "rate": data.text("ehcp_rate"),
+        "new_12m": data.text("ehcp_new_12m"),
+        "within_20": data.text("ehcp_20wk_6m"),
+        "within_20_all": data.text("ehcp_20wk_6m_all"),
+        "within_20_year": data.text("ehcp_20wk_calendar_year"),
         "population": f"{population['denominator']:,.0f}" if population and population["denominator"] else MISSING,
         "population_year": str(population_year) if population_year else MISSING,
         "trend": trend,
-        "settings": _settings(frame),
-        "needs": _needs(frame),
+        "settings": _settings(data),
+        "needs": _needs(data),
     }
 
 
-def _settings(frame: Frame) -> dict:
+def _settings(data: ReportData) -> dict:
     measure_id, labels, values, shown, rows = "ehcp_rate_by_setting", [], [], [], []
-    measure = frame.registry[measure_id]
+    measure = data.registry[measure_id]
     for setting in BREAKDOWN_VALUES["setting"]:
         breakdown = f"setting={setting}"
-        row = frame.row(measure_id, breakdown)
+        row = data.row(measure_id, breakdown)
         number = displayed_number(row, measure.unit)
         labels.append(SETTING_SHORT[setting])
         values.append(None if number is None else float(number))
@@ -557,23 +566,23 @@ def _settings(frame: Frame) -> dict:
         rows.append(_row(SETTING_LABELS[setting], [
             _num(count_text(row["numerator"]) if row else MISSING),
             _num(shown[-1]),
-            _num(frame.text(measure_id, breakdown, frame.previous)),
+            _num(data.text(measure_id, breakdown, data.previous)),
             _cell(_polarity_text(measure, breakdown)),
-            _direction_cell(frame.direction(measure_id, breakdown, frame.previous)),
+            _direction_cell(data.direction(measure_id, breakdown, data.previous)),
         ]))
     svg = charts.bar_chart("EHC plans per 10,000 aged 0-25 by setting", labels, values,
                            chart_id="chart-settings", display=shown)
-    columns = ["Setting", "Plans", "Per 10,000 aged 0-25", f"Per 10,000, {period_label(frame.previous)}",
+    columns = ["Setting", "Plans", "Per 10,000 aged 0-25", f"Per 10,000, {period_label(data.previous)}",
                "Better when", "Direction of travel since last month"]
     return {"chart": _chart(svg, "EHC plans per 10,000 aged 0-25 by main setting"),
             "table": _table("EHC plans by main setting", columns, rows)}
 
 
-def _needs(frame: Frame) -> dict:
+def _needs(data: ReportData) -> dict:
     measure_id = "ehcp_primary_need"
-    unit = frame.registry[measure_id].unit
+    unit = data.registry[measure_id].unit
     needs = list(BREAKDOWN_VALUES["need"])
-    rows_by_need = {n: frame.row(measure_id, f"need={n}") for n in needs}
+    rows_by_need = {n: data.row(measure_id, f"need={n}") for n in needs}
 
     def order(need: str) -> tuple:  # by the shown share: a suppressed one reveals no order
         shown_share = displayed_number(rows_by_need[need], unit)
@@ -588,11 +597,11 @@ def _needs(frame: Frame) -> dict:
         shown.append(format_value(row, unit))
         rows.append(_row(f"{NEED_LABELS[need]} ({need})" if need != "not_recorded" else NEED_LABELS[need], [
             _num(count_text(row["numerator"]) if row else MISSING), _num(shown[-1]),
-            _num(frame.text(measure_id, f"need={need}", frame.last_year)),
+            _num(data.text(measure_id, f"need={need}", data.last_year)),
         ]))
     svg = charts.bar_chart("Share of EHC plans by primary need (%)", labels, values,
                            chart_id="chart-needs", display=shown)
-    columns = ["Primary need", "Plans", "Share of plans", f"Share, {period_label(frame.last_year)}"]
+    columns = ["Primary need", "Plans", "Share of plans", f"Share, {period_label(data.last_year)}"]
     return {"chart": _chart(svg, "Share of EHC plans in force by primary need"),
             "table": _table("EHC plans in force by primary need (largest first)", columns, rows)}
 
@@ -609,22 +618,22 @@ OUTCOME_MEASURES = (
 )
 
 
-def _outcomes(frame: Frame, sources: dict[str, str]) -> dict:
+def _outcomes(data: ReportData, sources: dict[str, str]) -> dict:
     blocks = []
     for measure_id, heading in OUTCOME_MEASURES:
-        measure = frame.registry[measure_id]
+        measure = data.registry[measure_id]
         rows = []
         for breakdown in measure.expected_breakdowns():
             group = breakdown.split("=", 1)[-1]
             rows.append(_row(GROUP_LABELS[group], [
-                _num(frame.text(measure_id, breakdown)),
-                _num(frame.text(measure_id, breakdown, frame.last_year)),
+                _num(data.text(measure_id, breakdown)),
+                _num(data.text(measure_id, breakdown, data.last_year)),
                 _cell(_polarity_text(measure, breakdown)),
-                _direction_cell(frame.direction(measure_id, breakdown, frame.last_year)),
+                _direction_cell(data.direction(measure_id, breakdown, data.last_year)),
             ]))
-        columns = ["Group", period_label(frame.period), period_label(frame.last_year), "Better when",
-                   f"Direction of travel since {period_label(frame.last_year)}"]
-        blocks.append({"heading": heading, "badge": frame.stale_badge(measure_id),
+        columns = ["Group", period_label(data.period), period_label(data.last_year), "Better when",
+                   f"Direction of travel since {period_label(data.last_year)}"]
+        blocks.append({"heading": heading, "badge": data.stale_badge(measure_id),
                        "table": _table(measure.title, columns, rows)})
     return {"blocks": blocks, "census": sources.get("school_census", MISSING),
             "ks2": sources.get("ks2", MISSING), "ks4": sources.get("ks4", MISSING)}
@@ -645,29 +654,29 @@ THERAPY_COLUMNS = (
 THERAPY_TRENDS = THERAPY_COLUMNS[:5]
 
 
-def _therapies(frame: Frame) -> dict:
+def _therapies(data: ReportData) -> dict:
     services = ["all", *BREAKDOWN_VALUES["service"]]
     rows = []
     for service in services:
         breakdown = "all" if service == "all" else f"service={service}"
-        rows.append(_row(SERVICE_LABELS[service], [_num(frame.text(m, breakdown)) for m, _ in THERAPY_COLUMNS]))
-    overview = _table(f"Therapy waits at the end of {period_label(frame.period)}",
+        rows.append(_row(SERVICE_LABELS[service], [_num(data.text(m, breakdown)) for m, _ in THERAPY_COLUMNS]))
+    overview = _table(f"Therapy waits at the end of {period_label(data.period)}",
                       ["Service", *[title for _, title in THERAPY_COLUMNS]], rows, css="wide")
     blocks = []
     for service in services:
         breakdown = "all" if service == "all" else f"service={service}"
         label = SERVICE_LABELS[service]
         series = [(m, breakdown, f"{title}, {label}") for m, title in THERAPY_TRENDS]
-        trend = _trend(frame, series, f"therapy-{service.lower()}", f"{label}: month by month (newest first)",
+        trend = _trend(data, series, f"therapy-{service.lower()}", f"{label}: month by month (newest first)",
                        [title for _, title in THERAPY_TRENDS])
         blocks.append({"heading": label, "trend": trend})
-    return {"overview": overview, "blocks": blocks, "badge": frame.stale_badge("therapy_waiting")}
+    return {"overview": overview, "blocks": blocks, "badge": data.stale_badge("therapy_waiting")}
 
 
 # --------------------------------------------------------------------------- appendices
 
 
-def _delivery_text(feed: str, delivery: str) -> str:
+def _delivery_text(delivery: str) -> str:
     try:
         return f"extract of {date_label(date.fromisoformat(delivery))}"
     except ValueError:
@@ -678,11 +687,11 @@ def _finding_text(row: dict[str, str]) -> str:
     where = ", ".join(part for part in (
         f"file {row['file']}" if row.get("file") else "",
         f"column {row['column']}" if row.get("column") else "",
-        f"{row['rows_affected']} rows" if row.get("rows_affected") else "",
+        f"{row['rows_affected']} row{'' if row['rows_affected'] == '1' else 's'}" if row.get("rows_affected") else "",
         f"for example lines {', '.join(row['sample_rows'].split())}" if row.get("sample_rows") else "",
     ) if part)
     source = FEED_LABELS.get(row["feed"], row["feed"])
-    delivery = f", {_delivery_text(row['feed'], row['delivery'])}" if row.get("delivery") else ""
+    delivery = f", {_delivery_text(row['delivery'])}" if row.get("delivery") else ""
     return f"{source}{delivery}: {row['sentence']}" + (f" ({where})" if where else "")
 
 
@@ -703,7 +712,7 @@ def _quality(rows: list[dict[str, str]] | None) -> dict:
     for (feed, delivery), status in deliveries.items():
         word, css = DELIVERY_STATUS.get(status, (status, ""))
         table_rows.append(_row(FEED_LABELS.get(feed, feed), [
-            _cell(_delivery_text(feed, delivery)), _cell(word, f"status status-{css}")]))
+            _cell(_delivery_text(delivery)), _cell(word, f"status status-{css}")]))
     counts = {word: sum(1 for s in deliveries.values() if DELIVERY_STATUS.get(s, (s,))[0] == word)
               for word in ("loaded", "refused", "already loaded")}
     return {
@@ -768,7 +777,7 @@ def build_context(
     registry = {m.id: m for m in load_registry()}
     history = read_history(engine, period, max(history_months, 13))
     months = [shift_period(period, -k) for k in range(history_months - 1, -1, -1)]
-    frame = Frame(period, history, registry, months, stale_sources(snapshots))
+    data = ReportData(period, history, registry, months, stale_sources(snapshots))
     used = {s["feed"]: _used_text(s["feed"], _as_date(s["extract_date"])) for s in snapshots.to_dict("records")}
     population = next((_as_date(s["extract_date"]) for s in snapshots.to_dict("records")
                        if s["feed"] == "population"), None)
@@ -782,15 +791,14 @@ def build_context(
             "created": produced_on.isoformat(),
         },
         "headings": SECTION_HEADINGS,
-        "cover": _cover(frame, snapshots, area_name, produced_on),
-        "summary": _summary(frame),
-        "ehcp": _ehcp(frame, population.year if population else None),
-        "outcomes": _outcomes(frame, used),
-        "therapies": _therapies(frame),
+        "cover": _cover(data, snapshots, area_name, produced_on),
+        "summary": _summary(data),
+        "ehcp": _ehcp(data, population.year if population else None),
+        "outcomes": _outcomes(data, used),
+        "therapies": _therapies(data),
         "quality": _quality(read_validation_rows(validation_csv)),
         "dictionary": _dictionary(registry),
         "period": period_label(period),
-        "history_months": history_months,
     }
 
 

@@ -1,0 +1,356 @@
+"""The highlight report: numbers as displayed, direction of travel, and the PDF itself.
+
+A DuckDB warehouse is built in a temporary folder with 25 months of hand-made measure rows
+(every computed measure and breakdown of the registry), a gap month for the therapy
+measures, small numbers to suppress, and a stale therapies snapshot. The report is
+rendered once for the module (and once more to check that re-rendering gives the same
+text); the tests read it back with pypdf.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import re
+from collections import namedtuple
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+
+from pipeline import render, warehouse
+from pipeline.quality import REPORT_COLUMNS
+from pipeline.registry import load_registry
+
+PERIOD = "2026-10"
+GAP_PERIOD = "2026-05"  # no therapy rows: a gap in the therapy charts
+PRODUCED = date(2026, 11, 26)
+AREA = "Testshire"
+POPULATION = 12754.0
+MONTHS = [render.shift_period(PERIOD, -k) for k in range(24, -1, -1)]  # 25 months, oldest first
+
+
+# --------------------------------------------------------------------------- unit: formatting
+
+
+def row(value, numerator=None, denominator=None, unit="count"):
+    return {"value": value, "numerator": numerator, "denominator": denominator, "unit": unit}
+
+
+@pytest.mark.parametrize("given, unit, shown", [
+    (row(1670, 1670), "count", "1,670"),
+    (row(0, 0), "count", "0"),
+    (row(1, 1), "count", "c"),
+    (row(4, 4), "count", "c"),
+    (row(5, 5), "count", "5"),
+    (row(61.666, 37, 60), "percent", "61.7%"),
+    (row(0.0, 0, 82), "percent", "0.0%"),
+    (row(50.0, 2, 4), "percent", "c"),
+    (row(0.3448, 2, 580), "percent", "c"),
+    (row(75.0, 3, 4), "percent", "c"),
+    (row(50.0, 41, 82), "percent", "50.0%"),
+    (row(454.7592, 580, POPULATION), "per_10000", "454.8"),
+    (row(0.784, 1, POPULATION), "per_10000", "c"),
+    (row(12.25, None, 30), "weeks", "12.3"),  # half up, not to even
+    (row(90.57, None, 3), "weeks", "c"),  # a median of 3 children
+    (row(28.719, 6921.3, 241), "weeks", "28.7"),
+    (row(43.7839, 20622.2, 471), "points", "43.8"),
+    (row(-0.04, None, 50), "weeks", "0.0"),
+    (row(None, 0, 0), "percent", "no data"),
+    (row(float("nan"), None, None), "weeks", "no data"),
+    (None, "count", "no data"),
+])
+def test_format_value(given, unit, shown):
+    assert render.format_value(given, unit) == shown
+
+
+def test_format_value_takes_series_named_tuples_and_the_rows_unit():
+    assert render.format_value(pd.Series(row(61.666, 37, 60, "percent"))) == "61.7%"
+    Row = namedtuple("Row", "measure_id value numerator denominator unit")
+    assert render.format_value(Row("x", 3.0, 3.0, None, "count")) == "c"
+    assert render.count_text(3) == "c" and render.count_text(220) == "220"
+
+
+@pytest.mark.parametrize("latest, earlier, polarity, text, css", [
+    (row(71.05, 27, 38, "percent"), row(61.0, 25, 41, "percent"), "up", "improving ↑", "improving"),
+    (row(58.0, 29, 50, "percent"), row(61.0, 25, 41, "percent"), "up", "worsening ↓", "worsening"),
+    (row(19.4, None, 241, "weeks"), row(22.1, None, 215, "weeks"), "down", "improving ↓", "improving"),
+    (row(241, 241), row(215, 215), "down", "worsening ↑", "worsening"),
+    (row(580, 580), row(578, 578), "neutral", "not judged ↑", "neutral"),
+    (row(58.72, 44, 75, "percent"), row(58.66, 44, 75, "percent"), "up", "no change →", "same"),
+    (row(3, 3), row(7, 7), "down", "not judged (small numbers)", "none"),
+    (row(7, 7), None, "down", "no earlier figure", "none"),
+    (row(None), row(7, 7), "down", "no data", "none"),
+])
+def test_direction_of_travel(latest, earlier, polarity, text, css):
+    direction = render.direction_of_travel(latest, earlier, polarity)
+    assert (direction.text, direction.css) == (text, css)
+
+
+def test_periods_and_labels():
+    assert render.shift_period("2026-01", -1) == "2025-12"
+    assert render.shift_period("2026-10", -12) == "2025-10"
+    assert render.shift_period("2025-12", 1) == "2026-01"
+    assert render.period_label("2026-10") == "October 2026"
+    assert render.period_label("2026-10", short=True) == "Oct 2026"
+    assert render.date_label(date(2026, 11, 5)) == "5 November 2026"
+
+
+# --------------------------------------------------------------------------- the warehouse
+
+
+def measure_row(measure, breakdown: str, position: int, k: int) -> dict:
+    """A deterministic row for month k (0 = oldest) and the breakdown's position."""
+    unit, b = measure.unit, position
+    if unit == "count":
+        value = 40 + 2 * k + b
+        if (measure.id, breakdown) == ("therapy_over_52w", "service=OT"):
+            value = 3  # suppressed every month
+        return row(float(value), float(value), None, unit)
+    if unit == "percent":
+        numerator, denominator = 50 + k + b, 200 + 10 * b
+        if (measure.id, breakdown) == ("ehcp_primary_need", "need=HI"):
+            numerator = 2  # suppressed
+        return row(100 * numerator / denominator, float(numerator), float(denominator), unit)
+    if unit == "per_10000":
+        numerator = 500 + 3 * k + b
+        if (measure.id, breakdown) == ("ehcp_rate_by_setting", "setting=alternative_provision"):
+            numerator = 1  # suppressed
+        return row(numerator / POPULATION * 10000, float(numerator), POPULATION, unit)
+    n = 30 + b
+    value = 10 + 0.25 * k + 0.05 * b if unit == "weeks" else 40 + 0.1 * k + b
+    return row(value, None if "median" in measure.id else value * n, float(n), unit)
+
+
+def measure_frame() -> pd.DataFrame:
+    rows = []
+    computed = [m for m in load_registry() if m.is_computed and m.kind == "value"]
+    for k, period in enumerate(MONTHS):
+        for measure in computed:
+            if period == GAP_PERIOD and measure.section == "therapies":
+                continue
+            for position, breakdown in enumerate(measure.expected_breakdowns()):
+                rows.append({"measure_id": measure.id, "period": period, "breakdown": breakdown,
+                             **measure_row(measure, breakdown, position, k)})
+    return pd.DataFrame(rows)
+
+
+def snapshot_frame(period: str, stale_therapies: bool) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"feed": "council_send", "extract_date": date(2026, 11, 5), "is_stale": False},
+        {"feed": "therapies", "extract_date": date(2026, 10, 5) if stale_therapies else date(2026, 11, 5),
+         "is_stale": stale_therapies},
+        {"feed": "school_census", "extract_date": date(2026, 10, 1), "is_stale": False},
+        {"feed": "ks2", "extract_date": date(2026, 8, 31), "is_stale": False},
+        {"feed": "ks4", "extract_date": date(2026, 8, 31), "is_stale": False},
+        {"feed": "population", "extract_date": date(2025, 6, 30), "is_stale": False},
+    ]).assign(period=period)
+
+
+VALIDATION = [
+    {"feed": "council_send", "delivery": "2026-11-05", "status": "loaded", "sentence": "loaded: no problems found"},
+    {"feed": "therapies", "delivery": "2026-11-05", "status": "refused", "file": "therapy_referrals_05-11-2026.csv",
+     "column": "referral_received_date", "rule": "is a date", "severity": "blocking", "rows_affected": "2",
+     "sample_rows": "14 77", "sentence": "referral_received_date is not a date on 2 rows."},
+    {"feed": "school_census", "delivery": "census_2026_AUT", "status": "loaded", "file": "census_2026_AUT.csv",
+     "column": "upn", "rule": "pupil appears once", "severity": "warning", "rows_affected": "1",
+     "sample_rows": "9", "sentence": "1 pupil appears twice in the census."},
+    {"feed": "therapies", "delivery": "", "status": "not read", "file": "notes.txt", "rule": "file name matches",
+     "severity": "warning", "sentence": "notes.txt in therapies/ does not match a file name of the therapies feed."},
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("render")
+    engine = warehouse.get_engine(f"duckdb:///{folder / 'warehouse.duckdb'}")
+    warehouse.ensure_schema(engine)
+    warehouse.replace_rows(engine, "measures", measure_frame(), {})
+    warehouse.replace_rows(engine, "measure_snapshots", snapshot_frame(PERIOD, True), {"period": PERIOD})
+    earlier = render.shift_period(PERIOD, -1)
+    warehouse.replace_rows(engine, "measure_snapshots", snapshot_frame(earlier, False), {"period": earlier})
+    validation = folder / "validation-report.csv"
+    with validation.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS, restval="")
+        writer.writeheader()
+        writer.writerows(VALIDATION)
+    out = folder / "packs" / PERIOD
+    pdf = render.render_highlight_report(engine, PERIOD, out, area_name=AREA, produced_on=PRODUCED,
+                                         validation_csv=validation)
+    reader = pypdf.PdfReader(pdf)
+    yield {"engine": engine, "pdf": pdf, "out": out, "validation": validation, "folder": folder,
+           "reader": reader, "pages": [p.extract_text() for p in reader.pages]}
+    engine.dispose()
+
+
+def squash(text: str) -> str:
+    """Text without whitespace, so a phrase is found wherever a line or a cell wrapped."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_with(pages: list[str], heading: str) -> str:
+    return next(p for p in pages if squash(heading) in squash(p))
+
+
+# --------------------------------------------------------------------------- the PDF
+
+
+def test_the_pdf_is_written_atomically_with_its_name(built):
+    assert built["pdf"] == built["out"] / f"SEND-highlight-report-{PERIOD}.pdf"
+    assert [p.name for p in built["out"].iterdir()] == [built["pdf"].name]  # no temporary file left
+
+
+def test_the_pdf_is_tagged_in_english_with_a_title(built):
+    reader = built["reader"]
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en-GB"
+    assert reader.metadata.title == f"SEND highlight report, October 2026: {AREA}"
+    assert reader.metadata.author == f"{AREA} SEND partnership"
+    assert reader.metadata.creation_date.date() == PRODUCED
+
+
+def test_every_section_heading_is_in_the_text(built):
+    text = squash("".join(built["pages"]))
+    for heading in render.SECTION_HEADINGS.values():
+        assert squash(heading) in text, heading
+    for service in render.SERVICE_LABELS.values():
+        assert squash(f"{service}: trends over the last 24 months") in text
+
+
+def test_the_cover_names_the_area_period_date_and_the_stale_feed(built):
+    cover = built["pages"][0]
+    assert "SEND highlight report: October 2026" in cover
+    assert AREA in cover and "26 November 2026" in cover
+    assert squash("Some data in this report is stale: Children's therapy waiting lists") in squash(cover)
+    assert squash("Children's therapy waiting lists extract of 5 October 2026 stale") in squash(cover)
+    assert squash("Council SEND records (SEN2 extract) extract of 5 November 2026 up to date") in squash(cover)
+
+
+def test_the_summary_shows_every_headline_number_as_displayed(built):
+    summary = squash(page_with(built["pages"], render.SECTION_HEADINGS["summary"]))
+    history = render.read_history(built["engine"], PERIOD, 13)
+    registry = {m.id: m for m in load_registry()}
+    headline = render.headline_measures(registry)
+    assert len(headline) == 19
+    for measure in headline:
+        shown = [render.format_value(history.row(measure.id, "all", p), measure.unit)
+                 for p in (PERIOD, render.shift_period(PERIOD, -1), render.shift_period(PERIOD, -12))]
+        assert squash(" ".join(shown)) in summary, (measure.id, shown)
+        assert squash(measure.title) in summary
+    assert squash("Children waiting for therapy STALE DATA") in summary
+
+
+def test_small_numbers_are_shown_as_c_with_a_note(built):
+    text = "\n".join(built["pages"])
+    assert squash(render.SUPPRESSION_NOTE) in squash(text)
+    assert squash("Alternative provision c c c") in squash(text)  # plans, rate, last month
+    assert squash("Hearing impairment (HI) c c c") in squash(text)
+    overview = squash(page_with(built["pages"], "Therapy waits at the end of October 2026"))
+    registry = {m.id: m for m in load_registry()}
+    shown = [render.format_value(render.read_history(built["engine"], PERIOD, 1).row(m, "service=OT", PERIOD),
+                                 registry[m].unit) for m, _ in render.THERAPY_COLUMNS]
+    assert shown[4] == "c"
+    assert squash("Occupational therapy " + " ".join(shown)) in overview
+
+
+def test_the_appendices_say_what_was_refused_and_define_every_measure(built):
+    text = squash("".join(built["pages"]))
+    assert squash("Children's therapy waiting lists, extract of 5 November 2026: referral_received_date is not "
+                  "a date on 2 rows.") in text
+    assert squash("1 pupil appears twice in the census.") in text
+    assert squash("notes.txt in therapies/ does not match") in text
+    assert squash("This run checked 3 deliveries: 2 loaded, 1 refused") in text
+    for measure in load_registry():
+        assert squash(measure.definition) in text, measure.id
+
+
+def test_rendering_again_gives_the_same_text(built, tmp_path):
+    again = render.render_highlight_report(built["engine"], PERIOD, tmp_path, area_name=AREA,
+                                           produced_on=PRODUCED, validation_csv=built["validation"])
+    if again.read_bytes() != built["pdf"].read_bytes():  # the same bytes are the same text
+        assert [p.extract_text() for p in pypdf.PdfReader(again).pages] == built["pages"]
+
+
+# --------------------------------------------------------------------------- the content, without a PDF
+
+
+@pytest.fixture(scope="module")
+def context(built):
+    return render.build_context(built["engine"], PERIOD, area_name=AREA, produced_on=PRODUCED,
+                                validation_csv=built["validation"])
+
+
+def test_every_chart_is_an_svg_image_with_title_desc_and_alt(context):
+    html = render.render_html(context)
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"', html)
+    assert len(images) == html.count("<img") == 4 + 2 + 5 * 6
+    for encoded, alt in images:
+        svg = base64.b64decode(encoded).decode("utf-8")
+        assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+        assert "The numbers are in the table that follows the chart." in alt
+
+
+def test_trend_tables_show_gap_months_as_no_data(context):
+    assert context["ehcp"]["trend"]["span"] == "over the last 24 months"
+    for block in context["therapies"]["blocks"]:
+        rows = {r["header"]: [c["text"] for c in r["cells"]] for r in block["trend"]["table"]["rows"]}
+        assert len(rows) == 24
+        assert rows["May 2026"] == ["no data"] * 5
+        assert rows["Oct 2026"][0] != "no data"
+
+
+def test_a_month_with_nothing_stale_has_no_stale_warning(built):
+    previous = render.shift_period(PERIOD, -1)
+    ctx = render.build_context(built["engine"], previous, area_name=AREA, produced_on=PRODUCED)
+    assert ctx["cover"]["stale"] == ""
+    html = render.render_html(ctx)
+    assert "Some data in this report is stale" not in html and "No validation report was available" in html
+    assert ctx["ehcp"]["trend"]["table"]["rows"][0]["header"] == "Sep 2026"
+
+
+def test_trends_start_at_the_first_month_with_data(built):
+    ctx = render.build_context(built["engine"], PERIOD, area_name=AREA, produced_on=PRODUCED, history_months=30)
+    assert ctx["ehcp"]["trend"]["span"] == "since October 2024"
+    assert len(ctx["ehcp"]["trend"]["table"]["rows"]) == 25
+
+
+def test_a_period_without_measures_is_refused(built, tmp_path):
+    with pytest.raises(render.RenderError, match="run `python -m pipeline run --period 2027-01"):
+        render.render_highlight_report(built["engine"], "2027-01", tmp_path, area_name=AREA, produced_on=PRODUCED)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_content_is_the_same_on_duckdb_and_postgresql(warehouse_url, built, context):
+    engine = warehouse.get_engine(warehouse_url)
+    try:
+        warehouse.ensure_schema(engine)
+        warehouse.replace_rows(engine, "measures", measure_frame(), {})
+        warehouse.replace_rows(engine, "measure_snapshots", snapshot_frame(PERIOD, True), {"period": PERIOD})
+        again = render.build_context(engine, PERIOD, area_name=AREA, produced_on=PRODUCED,
+                                     validation_csv=built["validation"])
+    finally:
+        engine.dispose()
+    assert again == context
+
+
+def test_a_failed_render_leaves_the_previous_pdf_and_no_temporary_file(built, tmp_path, monkeypatch):
+    import weasyprint
+
+    class Failing:
+        def __init__(self, **kwargs):
+            pass
+
+        def write_pdf(self, target, **kwargs):
+            Path(target).write_bytes(b"half a PDF")
+            raise RuntimeError("layout failed")
+
+    previous = tmp_path / f"SEND-highlight-report-{PERIOD}.pdf"
+    previous.write_bytes(b"the previous good PDF")
+    monkeypatch.setattr(weasyprint, "HTML", Failing)
+    with pytest.raises(RuntimeError, match="layout failed"):
+        render.render_highlight_report(built["engine"], PERIOD, tmp_path, area_name=AREA, produced_on=PRODUCED)
+    assert previous.read_bytes() == b"the previous good PDF"
+    assert [p.name for p in tmp_path.iterdir()] == [previous.name]
