@@ -321,6 +321,7 @@ def write_measures_csv(frame: pd.DataFrame, path: str | Path) -> Path:
                 text = ["" if pd.isna(v) else str(v) for v in row[:3]]
                 numbers = [format_number(v) for v in row[3:6]]
                 writer.writerow([*text, *numbers, "" if pd.isna(row[6]) else str(row[6])])
+        os.chmod(temp_name, 0o644)  # mkstemp makes it owner-only; the pack is for the board secretary
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
