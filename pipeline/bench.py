@@ -47,7 +47,7 @@ def one_run(inbox: Path, data_dir: Path) -> dict:
     from pipeline.run import run_period
 
     started = time.perf_counter()
-    result = run_period(PERIOD, inbox, load_settings(data_dir))
+    result = run_period(PERIOD, inbox, load_settings(data_dir), render=False)
     stages: dict[str, float] = {"land": result.seconds.get("land", 0.0)}
     for outcome in result.outcomes:
         for stage, seconds in outcome.seconds.items():

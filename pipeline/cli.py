@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--data-dir", type=Path, help="where raw copies, the warehouse and packs go (default ./data)")
     run.add_argument("--warehouse-url", help="SQLAlchemy URL (default: a DuckDB file in the data folder)")
     run.add_argument("--la-code", help="DfE 3-digit LA number (default: from the SEN2 header)")
+    run.add_argument("--no-render", action="store_true", help="build the measures only, no PDF")
     return parser
 
 
@@ -87,8 +88,10 @@ def _cmd_run(args) -> int:
 
     parse_period(args.period)
     settings = load_settings(args.data_dir, args.warehouse_url, args.la_code)
-    result = run_period(args.period, args.inbox, settings)
+    result = run_period(args.period, args.inbox, settings, render=not args.no_render)
     print(f"measures: {result.measures_csv}")
+    if result.pdf:
+        print(f"highlight report: {result.pdf}")
     print(f"validation report: {result.report}")
     if result.stale_feeds:
         print(f"stale: {', '.join(result.stale_feeds)} (older snapshot used)")

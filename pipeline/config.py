@@ -23,6 +23,7 @@ class Settings:
     warehouse_url: str
     pseudonymisation_key: bytes
     la_code: str | None = None
+    area_name: str = "Demo area (synthetic data modelled on Blackpool)"
 
     @property
     def raw_dir(self) -> Path:
@@ -62,4 +63,5 @@ def load_settings(
         warehouse_url=url,
         pseudonymisation_key=key.encode("utf-8"),
         la_code=la_code or os.environ.get("SEND_LA_CODE") or None,
+        area_name=os.environ.get("SEND_AREA_NAME") or Settings.area_name,
     )

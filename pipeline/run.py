@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline import measures, warehouse
@@ -32,6 +32,7 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     measures_csv: Path | None = None
     report: Path | None = None
+    pdf: Path | None = None
     stale_feeds: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # land, <feed>, measures, write
 
@@ -61,8 +62,12 @@ def load_feed(landed: list[Landed], feed: str, engine, key: bytes, end: date) ->
     return load_in_order(sorted(mine, key=lambda d: d.key), engine, key, stop_at_first_good=False)
 
 
-def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> RunResult:
-    """Land the inbox, load what ``period`` needs, build its measures and write its CSV."""
+def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, ...] = FEEDS,
+               render: bool = True) -> RunResult:
+    """Land the inbox, load what ``period`` needs, build its measures, write its CSV and pack.
+
+    With ``render`` the highlight report PDF is rendered and published beside the CSV.
+    """
     result, end = RunResult(period), period_end(period)
     started = _step(1, 4, f"landing deliveries from {inbox}")
     landed, result.findings = land_inbox(inbox, settings.raw_dir, feeds)
@@ -87,11 +92,34 @@ def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, .
         if "council_send" not in built.missing_feeds:
             write_audit_sample(measures.select_audit_sample(engine, period, settings.la_code),
                                settings.packs_dir / period / f"ehcp-audit-sample-{period}.csv")
-    finally:
-        engine.dispose()
         result.report = write_report(report_rows(result.outcomes, result.findings),
                                      settings.reports_dir / period, f"Validation report for {period}")
+        if render:
+            result.pdf = render_pack(engine, period, settings, result)
+    finally:
+        engine.dispose()
+        if result.report is None:
+            result.report = write_report(report_rows(result.outcomes, result.findings),
+                                         settings.reports_dir / period, f"Validation report for {period}")
     return result
+
+
+def render_pack(engine, period: str, settings: Settings, result: RunResult) -> Path:
+    """Render the highlight report and publish the pack folder, index and manifest."""
+    from pipeline.publish import publish_pack, stale_feeds_of
+    from pipeline.render import render_highlight_report
+
+    started = time.perf_counter()
+    produced_on = period_end(period) + timedelta(days=1)  # the data interval's end, never the clock
+    pdf = render_highlight_report(engine, period, settings.packs_dir / period, area_name=settings.area_name,
+                                  produced_on=produced_on,
+                                  validation_csv=settings.reports_dir / period / "validation-report.csv")
+    stale = stale_feeds_of(engine, period)
+    status = "refused: " + ", ".join(sorted({o.feed for o in result.refused})) if result.refused else "complete"
+    publish_pack(engine, period, settings.data_dir, pdf, status=status, stale_feeds=stale, produced_on=produced_on)
+    result.seconds["render"] = time.perf_counter() - started
+    log.info("rendered %s in %.1f s", pdf, result.seconds["render"])
+    return pdf
 
 
 def write_audit_sample(sample: list, path: Path) -> Path:
