@@ -62,7 +62,8 @@ def _print_outcomes(outcomes, findings) -> None:
         print(f"{outcome.status:9} {outcome.feed} {outcome.delivery}"
               + (f" ({blocking} blocking problem(s))" if blocking else ""))
         for finding in outcome.findings:
-            print(f"    {finding.severity}: {finding.sentence}")
+            where = f" [column {finding.column}; rule: {finding.rule}]" if finding.column else f" [rule: {finding.rule}]"
+            print(f"    {finding.severity}: {finding.sentence}{where}")
     for finding in findings:
         print(f"not read  {finding.feed} {finding.file}: {finding.sentence}")
 

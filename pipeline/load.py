@@ -53,9 +53,11 @@ def stage_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame],
     if landed.feed == "council_send":
         missing = missing_modules(landed.files)
         if missing:
-            return {}, [Finding("council_send", f"Blade-Export_{landed.key}", "", "all nine modules present",
-                                "blocking", None, [], f"The council_send snapshot of {landed.key} lacks the "
-                                f"module(s) {', '.join(missing)}; a snapshot is loaded only whole.")]
+            day = landed.extract_date.strftime("%d-%m-%Y")
+            names = ", ".join(f"Blade-Export_{day}_{m}.csv" for m in missing)
+            return {}, [Finding("council_send", names, "", "all nine modules present", "blocking", None, [],
+                                f"The council_send snapshot of {landed.key} lacks {names}; "
+                                "a snapshot is loaded only whole, so none of it was loaded.")]
         return stage_snapshot(landed.files, key, landed.extract_date)
     (table_name, path), = landed.files.items()
     if landed.feed == "therapies":
@@ -134,18 +136,45 @@ def load_delivery(landed: Landed, engine: sa.Engine, key: bytes) -> Outcome:
         log.warning("refused %s %s: %d blocking problem(s)", landed.feed, landed.key,
                     sum(f.blocking for f in findings))
         return Outcome(landed.feed, landed.key, landed.version, "refused", findings, seconds=seconds)
+    findings += volume_findings(engine, landed, frames)
     started = time.perf_counter()
-    with engine.begin() as conn:
-        to_load = _to_load(conn, landed, frames)
-        rows = sum(len(f) for f in to_load.values())
-        for table, frame in to_load.items():
-            where = _where(landed, table.split("__", 1)[1])
-            warehouse.replace_rows(conn, table, frame, where)
-        _record_load(conn, landed, rows)
+    try:
+        with engine.begin() as conn:
+            to_load = _to_load(conn, landed, frames)
+            rows = sum(len(f) for f in to_load.values())
+            for table, frame in to_load.items():
+                where = _where(landed, table.split("__", 1)[1])
+                warehouse.replace_rows(conn, table, frame, where)
+            _record_load(conn, landed, rows)
+    except warehouse.WarehouseError as exc:  # rolled back: the earlier good data stays
+        log.warning("refused %s %s: the warehouse would not take it", landed.feed, landed.key)
+        finding = Finding(landed.feed, ", ".join(p.name for p in landed.files.values()), "", "loads into the warehouse",
+                          "blocking", None, [], f"The warehouse refused the {landed.feed} delivery {landed.key}: "
+                          f"{str(exc).splitlines()[0][:300]}. Nothing of it was loaded.")
+        return Outcome(landed.feed, landed.key, landed.version, "refused", findings + [finding], seconds=seconds)
     seconds["load"] = time.perf_counter() - started
     log.info("loaded %s %s v%s: %d rows (stage %.1f s, validate %.1f s, load %.1f s)", landed.feed, landed.key,
              landed.version, rows, seconds["stage"], seconds["validate"], seconds["load"])
     return Outcome(landed.feed, landed.key, landed.version, "loaded", findings, rows, seconds)
+
+
+VOLUME_CHANGE = 0.5  # a delivery half or twice the size of the previous one is worth a look
+
+
+def volume_findings(engine: sa.Engine, landed: Landed, frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Warn when a delivery's rows differ by more than half from the feed's previous load."""
+    kind = landed.key.split("_")[0] if landed.extract_date is None else ""
+    with engine.connect() as conn:
+        previous = conn.execute(sa.text(
+            "select delivery, rows_loaded from meta_loads where feed = :f and delivery <> :d "
+            "and delivery like :kind order by delivery desc limit 1"),
+            {"f": landed.feed, "d": landed.key, "kind": f"{kind}%"}).first()
+    rows = sum(len(f) for f in frames.values())
+    if previous is None or not previous[1] or VOLUME_CHANGE < rows / previous[1] < 1 / VOLUME_CHANGE:
+        return []
+    return [Finding(landed.feed, ", ".join(p.name for p in landed.files.values()), "", "usual volume", "warning",
+                    rows, [], f"The {landed.feed} delivery {landed.key} has {rows:,} rows where the previous one "
+                    f"({previous[0]}) had {previous[1]:,}; check the extract is complete.")]
 
 
 def load_in_order(candidates: list[Landed], engine: sa.Engine, key: bytes, stop_at_first_good: bool) -> list[Outcome]:

@@ -101,13 +101,35 @@ def _header(data: bytes, table: Table, path: Path) -> list[str]:
     return header
 
 
+def _is_blank_line(row: list[str]) -> bool:
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
 def _first_wrong_row(data: bytes, width: int) -> tuple[int, int]:
     """Line number and field count of the first row whose width is wrong (error path only)."""
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
     for row in reader:
-        if row and len(row) != width:
+        if not _is_blank_line(row) and len(row) != width:
             return reader.line_num, len(row)
     return reader.line_num, width
+
+
+def _line_numbers(data: bytes, rows: int) -> pd.Index:
+    """The file line each record starts on (the header is line 1).
+
+    Simple counting unless the file has blank lines or quotes (a quoted value may span
+    lines); then the lines are counted with the csv module, as a person would.
+    """
+    simple = pd.RangeIndex(FIRST_DATA_LINE, FIRST_DATA_LINE + rows)
+    if b'"' not in data and b"\n\n" not in data and b"\n\r\n" not in data and b"\n \n" not in data:
+        return simple
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    starts, previous = [], 0
+    for row in reader:
+        if previous and not _is_blank_line(row):
+            starts.append(previous + 1)
+        previous = reader.line_num
+    return pd.Index(starts) if len(starts) == rows else simple
 
 
 def _read_rows(data: bytes, names: list[str], table: Table, path: Path) -> pd.DataFrame:
@@ -115,7 +137,8 @@ def _read_rows(data: bytes, names: list[str], table: Table, path: Path) -> pd.Da
     wrong: list[tuple[int | None, int]] = []
 
     def note(row) -> str:
-        wrong.append((row.number, row.actual_columns))
+        if row.text.strip():  # a whitespace-only line is skipped like a blank one
+            wrong.append((row.number, row.actual_columns))
         return "skip"
 
     arrow = pacsv.read_csv(
@@ -164,9 +187,13 @@ def read_table_file(path: Path, table: Table) -> ReadResult:
     _check_line_lengths(data, table, path)
     names = _normalise_header(_header(data, table, path), table, path)
     frame = _read_rows(data, names, table, path)
+    frame.index = _line_numbers(data, len(frame))
     del data
-    frame.index = pd.RangeIndex(FIRST_DATA_LINE, FIRST_DATA_LINE + len(frame))
     frame = frame.apply(_blank_to_missing)
+    frame = frame[frame.notna().any(axis=1)]  # rows of empty cells, as spreadsheets save them
+    if frame.empty:
+        _refuse(table, path, "file has rows", f"{path.name} has a header but no data rows; "
+                "a delivery must hold the extract's records.")
     result = ReadResult(frame, encoding)
     _check_columns(result, table, path)
     return result

@@ -15,6 +15,7 @@ from pipeline.feeds import (BIRTH, DATE, FLAG, FLOAT, INT, NHS, PLANNED_DATE, TA
                             Column, Table)
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
+INT32_MAX = 2**31 - 1  # whole-number columns are 32-bit integers in the warehouse
 _FORMS = "YYYY-MM-DD, DD/MM/YYYY or 2022-Sep-28 00:00:00"
 _FLAG_WORDS = {
     DATE: ("date in an accepted form", f"is not a real date in an accepted form ({_FORMS})"),
@@ -72,8 +73,9 @@ def _column_expectations(table: Table, col: Column) -> list[dict]:
                                 "code in the list", "blocking",
                                 f"{{count}} rows of {{file}} have a {col.name} outside its code list "
                                 f"({', '.join(col.codes)}), e.g. lines {{rows}}."))
-    if col.minimum is not None or col.maximum is not None:
-        bounds = {k: v for k, v in (("min_value", col.minimum), ("max_value", col.maximum)) if v is not None}
+    maximum = col.maximum if col.maximum is not None else (INT32_MAX if col.kind == INT else None)
+    if col.minimum is not None or maximum is not None:
+        bounds = {k: v for k, v in (("min_value", col.minimum), ("max_value", maximum)) if v is not None}
         words = " and ".join(f"{'at least' if k == 'min_value' else 'at most'} {v:g}" for k, v in bounds.items())
         out.append(_expectation("expect_column_values_to_be_between", {"column": name, **bounds}, col.name,
                                 "value in range", "blocking",

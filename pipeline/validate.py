@@ -79,7 +79,9 @@ def _finding(table: Table, file: str, result) -> Finding:
     sentence = meta.get("sentence", "{count} rows of {file} fail " + config.type).format(
         count=count if count is not None else "Some", file=file, rows=", ".join(map(str, sample)) or "n/a")
     if count == 1:
-        sentence = sentence.replace("1 rows ", "1 row ").replace(" have ", " has ", 1).replace(" repeat ", " repeats ", 1)
+        for plural, singular in (("1 rows ", "1 row "), (" have ", " has "), (" repeat ", " repeats "),
+                                 (" point ", " points ")):
+            sentence = sentence.replace(plural, singular, 1)
     return Finding(table.feed, file, meta.get("column", ""), meta.get("rule", config.type),
                    "blocking" if blocking else "warning", count, sample, sentence)
 

@@ -1,0 +1,49 @@
+"""``python -m pipeline validate``: checks an inbox without landing or loading it.
+
+Exit 0 when every delivery is valid, 1 when any is refused (the file and the problem
+named on stdout, the refused deliveries on stderr, the report written with ``--out``),
+2 when the inbox is not a folder.
+"""
+from __future__ import annotations
+
+from pipeline.cli import main
+from tests.e2e.conftest import BAD_NHS_NUMBER, THERAPY_FILES, listing, therapies_inbox
+
+
+def test_validate_refuses_a_broken_file_and_names_it(cli_validate_broken):
+    run = cli_validate_broken
+    done = run.launched.result()
+
+    assert done.returncode == 1, done.describe()
+    stdout = done.stdout.splitlines()
+    assert any(l.startswith("refused") and "therapies 2026-11-05" in l for l in stdout), done.describe()
+    assert any(l.startswith("valid") and "therapies 2026-10-05" in l for l in stdout), done.describe()
+    problems = [l for l in stdout if THERAPY_FILES[1] in l]
+    assert any("nhs_number" in l and f"lines {run.nhs_line}" in l for l in problems), done.describe()
+    assert any("referral_received_date" in l and "lines 8" in l for l in problems), done.describe()
+    assert any("therapy referrals latest.csv" in l and "not read" in l for l in stdout), done.describe()
+    assert BAD_NHS_NUMBER not in done.stdout + done.stderr  # an identifier is never printed
+    assert [l for l in done.stderr.splitlines() if l.startswith("refused")] == ["refused: therapies 2026-11-05"]
+    report = (run.out / "validation-report.md").read_text(encoding="utf-8")
+    assert THERAPY_FILES[1] in report and "`nhs_number`" in report and BAD_NHS_NUMBER not in report
+    assert (run.out / "validation-report.csv").is_file()
+    assert listing(run.inbox) == run.before  # nothing written into the inbox
+    assert not (run.inbox.parent / "data").exists()
+
+
+def test_validate_passes_a_good_inbox(small_inbox, tmp_path, capsys, logging_kept):
+    inbox = therapies_inbox(small_inbox, tmp_path)
+    before = listing(inbox)
+
+    assert main(["validate", "--inbox", str(inbox)]) == 0
+
+    out = capsys.readouterr()
+    assert [l.split()[:3] for l in out.out.splitlines() if l.strip() and not l.startswith(" ")] == [
+        ["valid", "therapies", "2026-10-05"], ["valid", "therapies", "2026-11-05"]]
+    assert "refused" not in out.err
+    assert listing(inbox) == before
+
+
+def test_validate_without_an_inbox_is_a_usage_error(tmp_path, capsys, logging_kept):
+    assert main(["validate", "--inbox", str(tmp_path / "missing")]) == 2
+    assert "missing" in capsys.readouterr().err
