@@ -69,7 +69,7 @@ def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, .
     With ``render`` the highlight report PDF is rendered and published beside the CSV.
     """
     result, end = RunResult(period), period_end(period)
-    started = _step(1, 4, f"landing deliveries from {inbox}")
+    started = _step(1, 5, f"landing deliveries from {inbox}")
     landed, result.findings = land_inbox(inbox, settings.raw_dir, feeds)
     result.seconds["land"] = time.perf_counter() - started
     log.info("landed %d deliveries in %.1f s", len(landed), result.seconds["land"])
@@ -77,31 +77,35 @@ def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, .
     try:
         warehouse.ensure_schema(engine)
         for feed in feeds:
-            started = _step(2, 4, f"staging, validating and loading {feed}")
+            started = _step(2, 5, f"staging, validating and loading {feed}")
             result.outcomes += load_feed(landed, feed, engine, settings.pseudonymisation_key, end)
             result.seconds[feed] = time.perf_counter() - started
             log.info("%s done in %.1f s", feed, result.seconds[feed])
-        started = _step(3, 4, f"building the measures for {period}")
+        started = _step(3, 5, f"building the measures for {period}")
         built = measures.build_measures(engine, period, settings.la_code)
         result.stale_feeds = list(built.stale_feeds)
         result.seconds["measures"] = time.perf_counter() - started
         log.info("%d measure rows in %.1f s", len(built.rows), result.seconds["measures"])
-        _step(4, 4, "writing the measures CSV and the validation report")
+        _step(4, 5, "writing the measures CSV and the validation report")
         result.measures_csv = settings.packs_dir / period / f"measures-{period}.csv"
         measures.write_measures_csv(measures.read_measures(engine, period), result.measures_csv)
         if "council_send" not in built.missing_feeds:
             write_audit_sample(measures.select_audit_sample(engine, period, settings.la_code),
                                settings.packs_dir / period / f"ehcp-audit-sample-{period}.csv")
-        result.report = write_report(report_rows(result.outcomes, result.findings),
-                                     settings.reports_dir / period, f"Validation report for {period}")
+        _write_validation_report(result, settings)
         if render:
+            _step(5, 5, "rendering the highlight report and publishing the pack")
             result.pdf = render_pack(engine, period, settings, result)
     finally:
         engine.dispose()
-        if result.report is None:
-            result.report = write_report(report_rows(result.outcomes, result.findings),
-                                         settings.reports_dir / period, f"Validation report for {period}")
+        if result.report is None:  # a step failed: still say what was checked
+            _write_validation_report(result, settings)
     return result
+
+
+def _write_validation_report(result: RunResult, settings: Settings) -> None:
+    result.report = write_report(report_rows(result.outcomes, result.findings),
+                                 settings.reports_dir / result.period, f"Validation report for {result.period}")
 
 
 def render_pack(engine, period: str, settings: Settings, result: RunResult) -> Path:
