@@ -36,7 +36,7 @@ test: venv system-deps  ## run the whole test suite
 bench: venv  ## time every stage at one LA and at national size (prints numbers)
 	$(PY) -m pipeline.bench
 
-demo-data: venv  ## write the synthetic demo inbox to data/inbox
+demo-data: venv system-deps  ## write the synthetic demo inbox to data/inbox (and install the PDF libraries)
 	$(PY) -m pipeline synthetic --out data/inbox
 
 clean:  ## remove generated data (never the lock or the code)
