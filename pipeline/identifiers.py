@@ -5,6 +5,8 @@ generator (which must only produce valid ones).
 """
 from __future__ import annotations
 
+import numpy as np
+
 UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O, S
 _UPN_CHAR_VALUES = {c: i for i, c in enumerate(UPN_ALPHABET)}
 
@@ -64,17 +66,13 @@ def is_valid_nhs_number(value: object) -> bool:
 
 def _byte_matrix(values, width: int):
     """Fixed-width uint8 matrix of ASCII strings (shorter ones padded with NUL)."""
-    import numpy as np
-
     text = np.asarray(values, dtype=object)
     fixed = np.array([v if isinstance(v, str) and v.isascii() else "" for v in text], dtype=f"S{width}")
     return fixed.view(np.uint8).reshape(len(fixed), width)
 
 
-def valid_upns(values, lengths) -> "np.ndarray":
+def valid_upns(values, lengths) -> np.ndarray:
     """Vectorised :func:`is_valid_upn` over many values (``lengths``: their string lengths)."""
-    import numpy as np
-
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
     m = _byte_matrix(values, 13).astype(np.int64)
@@ -91,10 +89,8 @@ def valid_upns(values, lengths) -> "np.ndarray":
     return shape_ok & (alphabet[total % 23] == m[:, 0])
 
 
-def valid_nhs_numbers(values, lengths) -> "np.ndarray":
+def valid_nhs_numbers(values, lengths) -> np.ndarray:
     """Vectorised :func:`is_valid_nhs_number` (spaces already removed)."""
-    import numpy as np
-
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
     digits = _byte_matrix(values, 10).astype(np.int64) - ord("0")

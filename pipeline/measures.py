@@ -14,9 +14,7 @@ import csv
 import hashlib
 import logging
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -25,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from pipeline.files import atomic_path
 from pipeline import warehouse
 
 log = logging.getLogger(__name__)
@@ -308,24 +307,16 @@ def write_measures_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     written to a temporary name in the same folder and renamed over ``path``.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     missing = [c for c in MEASURE_COLUMNS if c not in frame.columns]
     if missing:
         raise MeasureError(f"Cannot write measures: columns {missing} are missing from the frame.")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(MEASURE_COLUMNS)
-            for row in frame[MEASURE_COLUMNS].itertuples(index=False):
-                text = ["" if pd.isna(v) else str(v) for v in row[:3]]
-                numbers = [format_number(v) for v in row[3:6]]
-                writer.writerow([*text, *numbers, "" if pd.isna(row[6]) else str(row[6])])
-        os.chmod(temp_name, 0o644)  # mkstemp makes it owner-only; the pack is for the board secretary
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as temp, temp.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(MEASURE_COLUMNS)
+        for row in frame[MEASURE_COLUMNS].itertuples(index=False):
+            text = ["" if pd.isna(v) else str(v) for v in row[:3]]
+            numbers = [format_number(v) for v in row[3:6]]
+            writer.writerow([*text, *numbers, "" if pd.isna(row[6]) else str(row[6])])
     return target
 
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -25,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from pipeline.files import atomic_path
 from pipeline import warehouse
 from pipeline.land import read_manifest, sha256_file
 from pipeline.measures import MEASURE_COLUMNS, read_measures, read_snapshots, write_measures_csv
@@ -66,30 +65,14 @@ def stale_feeds_of(engine: sa.Engine, period: str) -> list[str]:
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temp:
+        temp.write_bytes(data)
     return path
 
 
 def _atomic_copy(source: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
+    with atomic_path(target) as temp:
         shutil.copyfile(source, temp)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return target
 
 
@@ -139,15 +122,8 @@ def write_measures_xlsx(frame: pd.DataFrame, path: Path, *, period: str, produce
     book.properties.creator = "send-board-pack"
     book.properties.title = f"SEND measures {period}"
     book.properties.created = stamp
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temp:
         book.save(temp)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 from pipeline.feeds import Finding
+from pipeline.files import write_text_atomic
 from pipeline.load import Outcome
 
 REPORT_COLUMNS = ("feed", "delivery", "status", "file", "column", "rule", "severity", "rows_affected",
@@ -38,13 +38,6 @@ def _finding_cells(f: Finding) -> dict:
     return {"file": f.file, "column": f.column, "rule": f.rule, "severity": f.severity,
             "rows_affected": "" if f.rows_affected is None else f.rows_affected,
             "sample_rows": " ".join(map(str, f.sample_rows)), "sentence": f.sentence}
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 def render_markdown(rows: list[dict], title: str) -> str:
@@ -74,6 +67,6 @@ def write_report(rows: list[dict], folder: Path, title: str) -> Path:
     writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, restval="")
     writer.writeheader()
     writer.writerows(rows)
-    _atomic_write(folder / "validation-report.csv", buffer.getvalue())
-    _atomic_write(folder / "validation-report.md", render_markdown(rows, title))
+    write_text_atomic(folder / "validation-report.csv", buffer.getvalue())
+    write_text_atomic(folder / "validation-report.md", render_markdown(rows, title))
     return folder / "validation-report.md"

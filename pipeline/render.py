@@ -15,8 +15,6 @@ from __future__ import annotations
 import csv
 import logging
 import math
-import os
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from pipeline.files import atomic_path
 from pipeline import charts, warehouse
 from pipeline.measures import MEASURE_COLUMNS, read_snapshots
 from pipeline.periods import parse_period
@@ -819,16 +818,8 @@ def write_pdf(html: str, path: Path) -> Path:
     from weasyprint import HTML  # 0.9 s to import: only when a PDF is made
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(temp_name, pdf_variant=PDF_VARIANT)
-        os.chmod(temp_name, 0o644)  # mkstemp makes it private; a pack is for reading
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temp:
+        HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(temp, pdf_variant=PDF_VARIANT)
     return path
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from pipeline import measures, warehouse
 from pipeline.config import Settings
 from pipeline.feeds import FEEDS, Finding
+from pipeline.files import write_text_atomic
 from pipeline.land import DATED_FEEDS, Landed, as_unlanded, discover_deliveries, land_inbox
-from pipeline.load import Outcome, check_delivery, load_delivery, load_in_order, snapshot_candidates
+from pipeline.load import Outcome, check_delivery, load_in_order, snapshot_candidates
 from pipeline.periods import period_end
 from pipeline.quality import report_rows, write_report
 
@@ -128,12 +129,8 @@ def render_pack(engine, period: str, settings: Settings, result: RunResult) -> P
 
 def write_audit_sample(sample: list, path: Path) -> Path:
     """The annual audit's 10% sample of plans (plan table id and setting group only)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["named_plan_id,setting_group"] + [f"{e.named_plan_id},{e.setting_group}" for e in sample]
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    temp.replace(path)
-    return path
+    return write_text_atomic(path, "\n".join(lines) + "\n")
 
 
 def validate_inbox(inbox: Path, key: bytes, feeds: tuple[str, ...] = FEEDS) -> tuple[list[Outcome], list[Finding]]:
