@@ -132,11 +132,18 @@ def load_delivery(landed: Landed, engine: sa.Engine, key: bytes) -> Outcome:
         return Outcome(landed.feed, landed.key, landed.version, "unchanged")
     seconds: dict[str, float] = {}
     frames, findings = check_delivery(landed, key, seconds)
+    return load_frames(landed, frames, findings, engine, seconds)
+
+
+def load_frames(landed: Landed, frames: dict[str, pd.DataFrame], findings: list[Finding], engine: sa.Engine,
+                seconds: dict[str, float] | None = None) -> Outcome:
+    """Load a checked delivery's staged frames in one transaction, unless a finding blocks it."""
+    seconds = {} if seconds is None else seconds
     if not frames or any(f.blocking for f in findings):
         log.warning("refused %s %s: %d blocking problem(s)", landed.feed, landed.key,
                     sum(f.blocking for f in findings))
         return Outcome(landed.feed, landed.key, landed.version, "refused", findings, seconds=seconds)
-    findings += volume_findings(engine, landed, frames)
+    findings = findings + volume_findings(engine, landed, frames)
     started = time.perf_counter()
     try:
         with engine.begin() as conn:
@@ -154,7 +161,7 @@ def load_delivery(landed: Landed, engine: sa.Engine, key: bytes) -> Outcome:
         return Outcome(landed.feed, landed.key, landed.version, "refused", findings + [finding], seconds=seconds)
     seconds["load"] = time.perf_counter() - started
     log.info("loaded %s %s v%s: %d rows (stage %.1f s, validate %.1f s, load %.1f s)", landed.feed, landed.key,
-             landed.version, rows, seconds["stage"], seconds["validate"], seconds["load"])
+             landed.version, rows, seconds.get("stage", 0), seconds.get("validate", 0), seconds["load"])
     return Outcome(landed.feed, landed.key, landed.version, "loaded", findings, rows, seconds)
 
 
@@ -175,17 +182,6 @@ def volume_findings(engine: sa.Engine, landed: Landed, frames: dict[str, pd.Data
     return [Finding(landed.feed, ", ".join(p.name for p in landed.files.values()), "", "usual volume", "warning",
                     rows, [], f"The {landed.feed} delivery {landed.key} has {rows:,} rows where the previous one "
                     f"({previous[0]}) had {previous[1]:,}; check the extract is complete.")]
-
-
-def load_in_order(candidates: list[Landed], engine: sa.Engine, key: bytes, stop_at_first_good: bool) -> list[Outcome]:
-    """Load candidates in order; for snapshots, stop at the first good one."""
-    outcomes = []
-    for landed in candidates:
-        outcome = load_delivery(landed, engine, key)
-        outcomes.append(outcome)
-        if stop_at_first_good and not outcome.refused:
-            break
-    return outcomes
 
 
 def snapshot_candidates(landed: list[Landed], period_end: date) -> list[Landed]:

@@ -1,23 +1,29 @@
-"""One reporting period end to end: land, stage, validate, load, build the measures.
+"""One reporting period end to end: each feed's steps, the measures, the pack.
 
-``run_period`` is what ``python -m pipeline run`` and the Airflow DAG both call.  It
-finishes what it can: a refused feed leaves its previous good data in place, the other
-feeds load, the measures are built, and the result says which feeds were refused.
+``run_period`` is what ``python -m pipeline run`` calls; the Airflow DAG calls the same
+functions one task at a time (``pipeline.steps`` for each feed, then ``build_period``,
+``render_period`` and ``publish_period``).  It finishes what it can: a refused feed
+leaves its previous good data in place, the other feeds load, the measures are built,
+the pack is marked stale for that feed, and the result says which feeds were refused.
 """
 from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Iterator
 
-from pipeline import measures, warehouse
+import sqlalchemy as sa
+
+from pipeline import measures, steps, warehouse
 from pipeline.config import Settings
 from pipeline.feeds import FEEDS, Finding
 from pipeline.files import write_text_atomic
-from pipeline.land import DATED_FEEDS, Landed, as_unlanded, discover_deliveries, land_inbox
-from pipeline.load import Outcome, check_delivery, load_in_order, snapshot_candidates
+from pipeline.land import as_unlanded, discover_deliveries
+from pipeline.load import Outcome, check_delivery
 from pipeline.periods import period_end
 from pipeline.quality import report_rows, write_report
 
@@ -35,7 +41,7 @@ class RunResult:
     report: Path | None = None
     pdf: Path | None = None
     stale_feeds: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # land, <feed>, measures, write
+    seconds: dict[str, float] = field(default_factory=dict)  # <feed>, measures, render
 
     @property
     def refused(self) -> list[Outcome]:
@@ -55,76 +61,124 @@ def _step(number: int, total: int, text: str) -> float:
     return time.perf_counter()
 
 
-def load_feed(landed: list[Landed], feed: str, engine, key: bytes, end: date) -> list[Outcome]:
-    """Load what a period needs of one feed: its snapshot (dated feeds) or every new file."""
-    mine = [d for d in landed if d.feed == feed]
-    if feed in DATED_FEEDS:
-        return load_in_order(snapshot_candidates(mine, end), engine, key, stop_at_first_good=True)
-    return load_in_order(sorted(mine, key=lambda d: d.key), engine, key, stop_at_first_good=False)
+@contextmanager
+def open_warehouse(settings: Settings) -> Iterator[sa.Engine]:
+    """The warehouse engine with its schema in place; disposed of afterwards."""
+    engine = warehouse.get_engine(settings.warehouse_url)
+    try:
+        warehouse.ensure_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, ...] = FEEDS,
                render: bool = True) -> RunResult:
     """Land the inbox, load what ``period`` needs, build its measures, write its CSV and pack.
 
-    With ``render`` the highlight report PDF is rendered and published beside the CSV.
+    The same steps, in the same order, as the DAG ``send_monthly_board_pack``.  With
+    ``render`` the highlight report PDF is rendered and the pack published.
     """
-    result, end = RunResult(period), period_end(period)
-    started = _step(1, 5, f"landing deliveries from {inbox}")
-    landed, result.findings = land_inbox(inbox, settings.raw_dir, feeds)
-    result.seconds["land"] = time.perf_counter() - started
-    log.info("landed %d deliveries in %.1f s", len(landed), result.seconds["land"])
-    engine = warehouse.get_engine(settings.warehouse_url)
-    try:
-        warehouse.ensure_schema(engine)
-        for feed in feeds:
-            started = _step(2, 5, f"staging, validating and loading {feed}")
-            result.outcomes += load_feed(landed, feed, engine, settings.pseudonymisation_key, end)
-            result.seconds[feed] = time.perf_counter() - started
-            log.info("%s done in %.1f s", feed, result.seconds[feed])
-        started = _step(3, 5, f"building the measures for {period}")
-        built = measures.build_measures(engine, period, settings.la_code)
-        result.stale_feeds = list(built.stale_feeds)
-        result.seconds["measures"] = time.perf_counter() - started
-        log.info("%d measure rows in %.1f s", len(built.rows), result.seconds["measures"])
-        _step(4, 5, "writing the measures CSV and the validation report")
-        result.measures_csv = settings.packs_dir / period / f"measures-{period}.csv"
-        measures.write_measures_csv(measures.read_measures(engine, period), result.measures_csv)
-        if "council_send" not in built.missing_feeds:
-            write_audit_sample(measures.select_audit_sample(engine, period, settings.la_code),
-                               settings.packs_dir / period / f"ehcp-audit-sample-{period}.csv")
-        _write_validation_report(result, settings)
-        if render:
-            _step(5, 5, "rendering the highlight report and publishing the pack")
-            result.pdf = render_pack(engine, period, settings, result)
-    finally:
-        engine.dispose()
-        if result.report is None:  # a step failed: still say what was checked
-            _write_validation_report(result, settings)
+    result, total = RunResult(period), len(feeds) + 2 + render
+    with open_warehouse(settings) as engine:
+        try:
+            for number, feed in enumerate(feeds, start=1):
+                started = _step(number, total, f"{feed}: land, stage, validate and load")
+                plan = steps.run_feed(feed, period, inbox, settings, engine)
+                result.outcomes += plan.outcomes or []
+                result.findings += plan.landing_findings
+                result.seconds[feed] = time.perf_counter() - started
+                log.info("%s done in %.1f s", feed, result.seconds[feed])
+            started = _step(len(feeds) + 1, total, f"building the measures for {period}")
+            built = build_period(period, settings, engine, feeds)
+            result.stale_feeds = list(built.stale_feeds)
+            result.measures_csv = settings.packs_dir / period / f"measures-{period}.csv"
+            result.seconds["measures"] = time.perf_counter() - started
+            if render:
+                started = _step(total, total, "rendering the highlight report and publishing the pack")
+                result.pdf = render_period(period, settings, engine)
+                publish_period(period, settings, engine, result.pdf, feeds)
+                result.seconds["render"] = time.perf_counter() - started
+        finally:
+            result.report = write_validation_report(period, settings, feeds)
     return result
 
 
-def _write_validation_report(result: RunResult, settings: Settings) -> None:
-    result.report = write_report(report_rows(result.outcomes, result.findings),
-                                 settings.reports_dir / result.period, f"Validation report for {result.period}")
+def period_plans(period: str, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> dict[str, steps.Plan | None]:
+    """Each feed's plan for the period (None when its land step has not run)."""
+    plans = {}
+    for feed in feeds:
+        try:
+            plans[feed] = steps.read_plan(settings, feed, period)
+        except FileNotFoundError:
+            plans[feed] = None
+    return plans
 
 
-def render_pack(engine, period: str, settings: Settings, result: RunResult) -> Path:
-    """Render the highlight report and publish the pack folder, index and manifest."""
-    from pipeline.publish import publish_pack, stale_feeds_of
+def unfinished_feeds(period: str, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> list[str]:
+    """Feeds whose steps did not all finish for the period (a task failed or did not run)."""
+    return [feed for feed, plan in period_plans(period, settings, feeds).items()
+            if plan is None or plan.outcomes is None]
+
+
+def refused_feeds(period: str, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> list[str]:
+    """Feeds with a delivery refused for the period."""
+    return [feed for feed, plan in period_plans(period, settings, feeds).items()
+            if plan is not None and any(o.refused for o in plan.outcomes or [])]
+
+
+def write_validation_report(period: str, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> Path:
+    """The period's validation report, from every feed's plan and outcomes."""
+    outcomes: list[Outcome] = []
+    loose: list[Finding] = []
+    for feed, plan in period_plans(period, settings, feeds).items():
+        if plan is not None:
+            outcomes += plan.outcomes or []
+            loose += plan.landing_findings
+        if plan is None or plan.outcomes is None:
+            loose.append(Finding(feed, "", "", "the feed's steps finished", "blocking", None, [],
+                                 f"The {feed} feed's land, stage, validate and load steps did not all finish for "
+                                 f"{period}; the pack uses its last good data. See the task logs."))
+    return write_report(report_rows(outcomes, loose), settings.reports_dir / period, f"Validation report for {period}")
+
+
+def build_period(period: str, settings: Settings, engine: sa.Engine, feeds: tuple[str, ...] = FEEDS
+                 ) -> measures.BuildResult:
+    """Build the period's measures; write the measures CSV, the audit sample and the validation report."""
+    built = measures.build_measures(engine, period, settings.la_code)
+    log.info("%d measure rows for %s", len(built.rows), period)
+    measures.write_measures_csv(measures.read_measures(engine, period),
+                                settings.packs_dir / period / f"measures-{period}.csv")
+    if "council_send" not in built.missing_feeds:
+        write_audit_sample(measures.select_audit_sample(engine, period, settings.la_code),
+                           settings.packs_dir / period / f"ehcp-audit-sample-{period}.csv")
+    write_validation_report(period, settings, feeds)
+    return built
+
+
+def produced_on(period: str) -> date:
+    """The date a period's pack is dated: the day after the period (its data interval's end)."""
+    return period_end(period) + timedelta(days=1)
+
+
+def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
+    """Render the period's highlight report PDF into its pack folder."""
     from pipeline.render import render_highlight_report
 
-    started = time.perf_counter()
-    produced_on = period_end(period) + timedelta(days=1)  # the data interval's end, never the clock
-    pdf = render_highlight_report(engine, period, settings.packs_dir / period, area_name=settings.area_name,
-                                  produced_on=produced_on,
-                                  validation_csv=settings.reports_dir / period / "validation-report.csv")
-    stale = stale_feeds_of(engine, period)
-    status = "refused: " + ", ".join(sorted({o.feed for o in result.refused})) if result.refused else "complete"
-    publish_pack(engine, period, settings.data_dir, pdf, status=status, stale_feeds=stale, produced_on=produced_on)
-    result.seconds["render"] = time.perf_counter() - started
-    log.info("rendered %s in %.1f s", pdf, result.seconds["render"])
-    return pdf
+    return render_highlight_report(engine, period, settings.packs_dir / period, area_name=settings.area_name,
+                                   produced_on=produced_on(period),
+                                   validation_csv=settings.reports_dir / period / "validation-report.csv")
+
+
+def publish_period(period: str, settings: Settings, engine: sa.Engine, pdf: Path,
+                   feeds: tuple[str, ...] = FEEDS) -> Path:
+    """Complete the pack folder (XLSX, validation report) and list it in the index and manifest."""
+    from pipeline.publish import publish_pack, stale_feeds_of
+
+    refused = sorted(set(refused_feeds(period, settings, feeds)) | set(unfinished_feeds(period, settings, feeds)))
+    status = "refused: " + ", ".join(refused) if refused else "complete"
+    return publish_pack(engine, period, settings.data_dir, pdf, status=status,
+                        stale_feeds=stale_feeds_of(engine, period), produced_on=produced_on(period))
 
 
 def write_audit_sample(sample: list, path: Path) -> Path:

@@ -54,8 +54,12 @@ def get_engine(url: str) -> sa.Engine:
     Returns
     -------
     sqlalchemy.Engine
-        An engine; connections are pinged before use.
+        An engine; connections are pinged before use.  A DuckDB file's folder is
+        created when missing.
     """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     return sa.create_engine(url, pool_pre_ping=True)
 
 
