@@ -24,6 +24,12 @@ class Settings:
     pseudonymisation_key: bytes
     la_code: str | None = None
     area_name: str = "Demo area (synthetic data modelled on Blackpool)"
+    inbox: Path | None = None  # where feeds are dropped; default <data>/inbox
+
+    @property
+    def inbox_dir(self) -> Path:
+        """The folder the scheduled run lands deliveries from."""
+        return self.inbox if self.inbox is not None else self.data_dir / "inbox"
 
     @property
     def raw_dir(self) -> Path:
@@ -64,4 +70,5 @@ def load_settings(
         pseudonymisation_key=key.encode("utf-8"),
         la_code=la_code or os.environ.get("SEND_LA_CODE") or None,
         area_name=os.environ.get("SEND_AREA_NAME") or Settings.area_name,
+        inbox=Path(os.environ["SEND_INBOX_DIR"]) if os.environ.get("SEND_INBOX_DIR") else None,
     )

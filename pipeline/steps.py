@@ -192,14 +192,15 @@ def stage_feed(feed: str, period: str, settings: Settings) -> list[str]:
     return [c.key for c in _pending(plan, settings) if _stage(settings, feed, c) is not None]
 
 
-def validate_feed(feed: str, period: str, settings: Settings) -> list[str]:
-    """Validate the staged deliveries the period needs; returns the keys of the refused ones."""
+def validate_feed(feed: str, period: str, settings: Settings) -> dict[str, list[Finding]]:
+    """Validate the staged deliveries the period needs; returns each refused one's blocking findings."""
     plan = read_plan(settings, feed, period)
-    refused = []
+    refused = {}
     for candidate in _pending(plan, settings):
         checks = _checked(settings, feed, candidate, revalidate=True)
         if checks.refused:
-            refused.append(candidate.key)
+            refused[candidate.key] = [f for f in checks.findings if f.blocking] or [Finding(
+                feed, "", "", "readable", "blocking", None, [], f"Nothing of {feed} {candidate.key} could be read.")]
     return refused
 
 

@@ -1,0 +1,100 @@
+"""What the Airflow DAGs call: one function a task, taking plain values.
+
+Each function reads the settings and opens the warehouse itself, because Airflow may run
+every task in its own process (or on its own machine).  They return small values for
+XCom (counts, paths as text), never data.  A refused delivery or an unfinished feed
+raises ``AirflowFailException`` with a sentence a person can act on, so the task fails
+at once instead of retrying data that will not change.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from pipeline import run, steps
+from pipeline.config import load_settings
+from pipeline.feeds import FEEDS
+
+log = logging.getLogger(__name__)
+
+
+def period_of(data_interval_start: datetime | None) -> str:
+    """The report month of a run: the month its data interval starts in."""
+    if data_interval_start is None:
+        raise ValueError("This run has no data interval, so it has no report month (a manual trigger without a "
+                         "logical date). Re-run a month with `airflow backfill create --dag-id "
+                         "send_monthly_board_pack --from-date YYYY-MM-01 --to-date YYYY-MM-01 "
+                         "--reprocess-behavior completed`.")
+    return data_interval_start.strftime("%Y-%m")
+
+
+def _fail(message: str) -> None:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    log.error(message)
+    raise AirflowFailException(message)
+
+
+def land(feed: str, period: str) -> int:
+    """Land the feed's inbox deliveries and plan the period; returns the candidates' count."""
+    settings = load_settings()
+    with run.open_warehouse(settings) as engine:
+        return len(steps.land_feed(feed, period, settings.inbox_dir, settings, engine).candidates)
+
+
+def stage(feed: str, period: str) -> list[str]:
+    """Stage the deliveries the period needs; returns their keys."""
+    return steps.stage_feed(feed, period, load_settings())
+
+
+def validate(feed: str, period: str) -> None:
+    """Validate them; fails the task when a delivery is refused (the load step still runs)."""
+    refused = steps.validate_feed(feed, period, load_settings())
+    if refused:
+        key, blocking = next(iter(refused.items()))
+        _fail(f"{feed} {', '.join(refused)} refused ({len(blocking)} blocking problem(s)): {blocking[0].sentence} "
+              "The load step keeps or loads the last good delivery instead.")
+
+
+def load(feed: str, period: str) -> int:
+    """Load what passed (or the last good delivery); fails the task when one was refused."""
+    settings = load_settings()
+    with run.open_warehouse(settings) as engine:
+        outcomes = steps.load_feed(feed, period, settings, engine)
+    if steps.refusal(outcomes):
+        _fail(steps.refusal(outcomes))
+    return sum(o.rows for o in outcomes)
+
+
+def build(period: str) -> list[str]:
+    """Build the period's measures and reports; returns the stale feeds."""
+    settings = load_settings()
+    with run.open_warehouse(settings) as engine:
+        return list(run.build_period(period, settings, engine).stale_feeds)
+
+
+def render(period: str) -> str:
+    """Render the highlight report PDF; returns its path."""
+    settings = load_settings()
+    with run.open_warehouse(settings) as engine:
+        return str(run.render_period(period, settings, engine))
+
+
+def publish(period: str, pdf: str) -> str:
+    """Publish the pack (XLSX, validation report, index, manifest); returns the pack folder."""
+    from pathlib import Path
+
+    settings = load_settings()
+    with run.open_warehouse(settings) as engine:
+        return str(run.publish_period(period, settings, engine, Path(pdf)))
+
+
+def check_feeds(period: str) -> None:
+    """Fail the run (after the pack is published) when a feed was refused or did not finish."""
+    settings = load_settings()
+    refused, unfinished = run.refused_feeds(period, settings, FEEDS), run.unfinished_feeds(period, settings, FEEDS)
+    problems = [f"{feed} refused" for feed in refused] + [f"{feed} did not finish" for feed in unfinished]
+    if problems:
+        _fail(f"The {period} pack was published from the last good data but is stale ({', '.join(problems)}). "
+              f"See {settings.reports_dir / period / 'validation-report.md'}.")
+    log.info("every feed loaded for %s", period)

@@ -1,0 +1,103 @@
+"""The DAG files parse, follow the house rules and schedule the right month."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.dags.conftest import ROOT
+
+MONTHLY = "send_monthly_board_pack"
+DAG_FILES = sorted((ROOT / "dags").glob("*.py"))
+ALLOWED_TOP_LEVEL = {"__future__", "datetime", "pendulum", "airflow.sdk"}
+WAREHOUSE_TASKS = {"build_measures", "render_report", "publish_pack"}
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert MONTHLY in dagbag.dags
+
+
+def test_every_dag_is_documented_tagged_retried_and_never_catches_up(dagbag):
+    for dag in dagbag.dags.values():
+        assert dag.doc_md and dag.doc_md.strip().startswith("###"), dag.dag_id
+        assert dag.tags, dag.dag_id
+        assert dag.catchup is False, dag.dag_id
+        for task in dag.tasks:
+            assert task.retries >= 1 and task.retry_delay.total_seconds() >= 60, task.task_id
+            assert task.on_failure_callback, task.task_id
+
+
+@pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
+def test_dag_files_import_only_light_modules_at_the_top(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names = {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names = {node.module}
+        else:
+            continue
+        assert names <= ALLOWED_TOP_LEVEL, f"{path.name} imports {names} at the top"
+
+
+def test_parsing_the_dag_file_imports_neither_the_pipeline_nor_heavy_libraries():
+    code = ("import runpy, sys; runpy.run_path(sys.argv[1]); "
+            "print('heavy:', *[m for m in ('pipeline', 'great_expectations', 'weasyprint', 'pandas', 'duckdb') "
+            "if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "dags" / f"{MONTHLY}.py")],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "heavy:"
+
+
+def test_monthly_dag_has_a_task_group_a_feed_in_order(dagbag):
+    from pipeline.feeds import FEEDS
+
+    dag = dagbag.dags[MONTHLY]
+    for feed in FEEDS:
+        for before, after in (("land", "stage"), ("stage", "validate"), ("validate", "load")):
+            assert dag.get_task(f"{feed}.{after}").upstream_task_ids == {f"{feed}.{before}"}
+    assert dag.get_task("build_measures").upstream_task_ids == {f"{feed}.load" for feed in FEEDS}
+    assert dag.get_task("render_report").upstream_task_ids == {"build_measures"}
+    assert dag.get_task("publish_pack").upstream_task_ids == {"render_report"}
+    assert dag.get_task("check_feeds").upstream_task_ids == {"publish_pack"}
+
+
+def test_a_refused_feed_still_gives_a_pack_and_a_failed_run(dagbag):
+    dag = dagbag.dags[MONTHLY]
+    for task_id in ("build_measures", "check_feeds") + tuple(t.task_id for t in dag.tasks if t.task_id.endswith(".load")):
+        assert dag.get_task(task_id).trigger_rule == "all_done", task_id
+    assert dag.get_task("check_feeds").downstream_task_ids == set()  # the leaf that sets the run's state
+
+
+def test_warehouse_tasks_share_one_pool(dagbag):
+    dag = dagbag.dags[MONTHLY]
+    writers = {t.task_id for t in dag.tasks if t.task_id.endswith((".land", ".load"))} | WAREHOUSE_TASKS
+    assert {t.task_id for t in dag.tasks if t.pool == "send_warehouse"} == writers
+
+
+def test_publishing_emits_the_monthly_pack_asset(dagbag):
+    outlets = dagbag.dags[MONTHLY].get_task("publish_pack").outlets
+    assert [o.name for o in outlets] == ["send_monthly_board_pack"]
+
+
+def test_the_report_month_is_the_data_interval_not_the_clock(dagbag):
+    from airflow.timetables.interval import CronDataIntervalTimetable
+
+    dag = dagbag.dags[MONTHLY]
+    assert type(dag.timetable).__name__ == "CronDataIntervalTimetable"
+    timetable = CronDataIntervalTimetable("0 6 1 * *", timezone="UTC")
+    interval = timetable.infer_manual_data_interval(run_after=datetime(2026, 11, 1, 6, tzinfo=timezone.utc))
+    assert (interval.start.isoformat(), interval.end.isoformat()) == (
+        "2026-10-01T06:00:00+00:00", "2026-11-01T06:00:00+00:00")
+
+
+def test_a_run_without_a_data_interval_is_refused_with_what_to_do():
+    from pipeline.tasks import period_of
+
+    assert period_of(datetime(2026, 10, 1, 6, tzinfo=timezone.utc)) == "2026-10"
+    with pytest.raises(ValueError, match="airflow backfill create"):
+        period_of(None)
