@@ -20,13 +20,17 @@ REPORT_COLUMNS = ("feed", "delivery", "status", "file", "column", "rule", "sever
 
 
 def report_rows(outcomes: list[Outcome], loose: list[Finding] = ()) -> list[dict]:
-    """Flatten outcomes and their findings into report rows (deliveries in order)."""
+    """Flatten outcomes and their findings into report rows (deliveries in order).
+
+    A delivery loaded by an earlier run is reported as loaded, with the findings of
+    when it was checked, so re-running a month gives the same report.
+    """
     rows = []
     for outcome in outcomes:
-        base = {"feed": outcome.feed, "delivery": outcome.delivery, "status": outcome.status}
+        status = "loaded" if outcome.status == "unchanged" else outcome.status
+        base = {"feed": outcome.feed, "delivery": outcome.delivery, "status": status}
         if not outcome.findings:
-            rows.append({**base, "sentence": f"{outcome.status}: no problems found"
-                         if outcome.status != "unchanged" else "already loaded; not checked again"})
+            rows.append({**base, "sentence": f"{status}: no problems found"})
         for f in outcome.findings:
             rows.append({**base, **_finding_cells(f)})
     for f in loose:

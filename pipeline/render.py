@@ -123,7 +123,7 @@ DICTIONARY_SECTIONS = {
     "therapies": "Children's therapies", "preparing_for_adulthood": "Preparing for adulthood and the workforce",
     "programme": "Programme delivery",
 }
-DELIVERY_STATUS = {"loaded": ("loaded", "ok"), "refused": ("refused", "bad"), "unchanged": ("already loaded", "ok"),
+DELIVERY_STATUS = {"loaded": ("loaded", "ok"), "refused": ("refused", "bad"), "unchanged": ("loaded", "ok"),
                    "valid": ("valid", "ok"), "not read": ("not read", "warn")}
 _SNAPSHOT_FEED = {"ks2_rwm_expected": "ks2", "ks4_attainment8": "ks4"}
 
@@ -713,15 +713,15 @@ def _quality(rows: list[dict[str, str]] | None) -> dict:
         table_rows.append(_row(FEED_LABELS.get(feed, feed), [
             _cell(_delivery_text(delivery)), _cell(word, f"status status-{css}")]))
     counts = {word: sum(1 for s in deliveries.values() if DELIVERY_STATUS.get(s, (s,))[0] == word)
-              for word in ("loaded", "refused", "already loaded")}
+              for word in ("loaded", "refused")}
     return {
         "available": True,
         "checked": len(deliveries),
-        "loaded": counts["loaded"], "refused": counts["refused"], "unchanged": counts["already loaded"],
+        "loaded": counts["loaded"], "refused": counts["refused"],
         "blocking": _capped([r for r in rows if r.get("severity") == "blocking"]),
         "warnings": _capped([r for r in rows if r.get("severity") == "warning" and r.get("status") != "not read"]),
         "not_read": _capped([r for r in rows if r.get("status") == "not read"]),
-        "table": _table("Every delivery this run checked", ["Source", "Delivery", "Outcome"], table_rows),
+        "table": _table("Every delivery this month's figures rest on", ["Source", "Delivery", "Outcome"], table_rows),
     }
 
 

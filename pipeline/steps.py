@@ -209,8 +209,10 @@ def load_feed(feed: str, period: str, settings: Settings, engine: sa.Engine) -> 
     plan = read_plan(settings, feed, period)
     outcomes = []
     for candidate in plan.candidates:
-        if candidate.loaded:
-            outcomes.append(Outcome(feed, candidate.key, candidate.version, "unchanged"))
+        if candidate.loaded:  # loaded by an earlier run: report what was found when it was checked
+            earlier = read_checks(settings, feed, candidate)
+            outcomes.append(Outcome(feed, candidate.key, candidate.version, "unchanged",
+                                    earlier.findings if earlier else []))
             if feed in DATED_FEEDS:
                 break
             continue

@@ -262,7 +262,7 @@ def test_the_appendices_say_what_was_refused_and_define_every_measure(built):
                   "a date on 2 rows.") in text
     assert squash("1 pupil appears twice in the census.") in text
     assert squash("notes.txt in therapies/ does not match") in text
-    assert squash("This run checked 3 deliveries: 2 loaded, 1 refused") in text
+    assert squash("This month's figures rest on 3 deliveries: 2 loaded and 1 refused") in text
     for measure in load_registry():
         assert squash(measure.definition) in text, measure.id
 
