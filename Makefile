@@ -7,7 +7,19 @@ UV_VERSION := 0.13.9
 # Debian libraries WeasyPrint needs (Pango >= 1.44 and HarfBuzz subset).
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: help venv system-deps test bench demo-data clean
+# The demo: October 2026's pack through a real Airflow run, with 23 months of history before it.
+# (The tests run it small: make demo DATA=/tmp/x DEMO_SCALE=0.05 DEMO_MONTHS=2 DEMO_HISTORY=2026-09.)
+DATA         ?= $(CURDIR)/data
+DEMO_SCALE   ?= 1
+DEMO_MONTHS  ?= 36
+DEMO_PERIOD  := 2026-10
+DEMO_HISTORY ?= 2024-11
+DEMO_RUN     := 2026-11-01T06:00:00+00:00
+DEMO_ENV := AIRFLOW_HOME=$(DATA)/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+  AIRFLOW__CORE__LOAD_EXAMPLES=False GX_ANALYTICS_ENABLED=false \
+  SEND_DATA_DIR=$(DATA) SEND_INBOX_DIR=$(DATA)/inbox
+
+.PHONY: help venv system-deps test bench demo-data demo clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +52,23 @@ bench: venv  ## time every stage at one LA and at national size (prints numbers)
 
 demo-data: venv system-deps  ## write the synthetic demo inbox to data/inbox (and install the PDF libraries)
 	$(PY) -m pipeline synthetic --out data/inbox
+
+demo: venv system-deps  ## the demo pack: synthetic feeds, 23 months of history, then October 2026 through Airflow
+	@test -d $(DATA)/inbox || $(PY) -m pipeline -q synthetic --out $(DATA)/inbox --scale $(DEMO_SCALE) --months $(DEMO_MONTHS)
+	@echo "building the measures from $(DEMO_HISTORY) to the month before $(DEMO_PERIOD) (history for the trend charts)"
+	@$(DEMO_ENV) $(PY) -m pipeline -q run --from-period $(DEMO_HISTORY) --period $$($(PY) -c \
+	  "from pipeline.periods import shift_period; print(shift_period('$(DEMO_PERIOD)', -1))") --no-render --inbox $(DATA)/inbox
+	@echo "initialising Airflow in $(DATA)/airflow (SQLite, no example DAGs)"
+	@mkdir -p $(DATA)/airflow
+	@$(DEMO_ENV) $(VENV)/bin/airflow db migrate > $(DATA)/airflow/db-migrate.log 2>&1 || (tail -20 $(DATA)/airflow/db-migrate.log; exit 1)
+	@$(DEMO_ENV) $(VENV)/bin/airflow pools set send_warehouse 1 "warehouse writers (1 slot: DuckDB has one writer)" > /dev/null
+	@echo "airflow dags test send_monthly_board_pack $(DEMO_RUN) (reports $(DEMO_PERIOD)); log: $(DATA)/airflow/demo-run.log"
+	@$(DEMO_ENV) $(VENV)/bin/airflow dags test send_monthly_board_pack $(DEMO_RUN) > $(DATA)/airflow/demo-run.log 2>&1; \
+	  grep -a "DagRun Finished" $(DATA)/airflow/demo-run.log | grep -q "state=success" \
+	  || (grep -a -E "error|Refused|refused" $(DATA)/airflow/demo-run.log | tail -20; \
+	      echo "the run failed: see $(DATA)/airflow/demo-run.log"; exit 1)
+	@echo "The highlight report: $(DATA)/packs/$(DEMO_PERIOD)/SEND-highlight-report-$(DEMO_PERIOD).pdf"
+	@echo "Every pack: $(DATA)/packs/index.html"
 
 clean:  ## remove generated data (never the lock or the code)
 	rm -rf data .pytest_airflow_home .pytest_cache

@@ -4,7 +4,8 @@ Commands
 --------
 synthetic   write a synthetic inbox (deterministic; ``--scale`` for benchmarks)
 validate    check the deliveries in an inbox without landing or loading them
-run         land, stage, validate, load and build the measures for one month
+run         land, stage, validate, load and build the measures for one month (and its
+            pack); ``--from-period`` builds earlier months' measures first
 
 Exit status: 0 when everything loaded, 1 when a feed was refused (after finishing what
 could be done), 2 when the command itself was wrong (a bad period or a missing folder).
@@ -16,7 +17,7 @@ import logging
 import sys
 from pathlib import Path
 
-from pipeline.periods import PeriodError, parse_period
+from pipeline.periods import PeriodError, month_range, parse_period
 
 log = logging.getLogger("pipeline")
 
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse-url", help="SQLAlchemy URL (default: a DuckDB file in the data folder)")
     run.add_argument("--la-code", help="DfE 3-digit LA number (default: from the SEN2 header)")
     run.add_argument("--no-render", action="store_true", help="build the measures only, no PDF")
+    run.add_argument("--from-period", help="first build every month from this one (measures only, no PDFs), "
+                                           "e.g. the history the trend charts need")
     return parser
 
 
@@ -87,17 +90,24 @@ def _cmd_run(args) -> int:
     from pipeline.config import load_settings
     from pipeline.run import run_period
 
+    earlier = month_range(args.from_period, args.period)[:-1] if args.from_period else []
     parse_period(args.period)
     settings = load_settings(args.data_dir, args.warehouse_url, args.la_code)
+    refused = []
+    for period in earlier:
+        log.info("history: building the measures for %s", period)
+        refused += run_period(period, args.inbox, settings, render=False).refused
     result = run_period(args.period, args.inbox, settings, render=not args.no_render)
+    refused += result.refused
     print(f"measures: {result.measures_csv}")
     if result.pdf:
         print(f"highlight report: {result.pdf}")
     print(f"validation report: {result.report}")
     if result.stale_feeds:
         print(f"stale: {', '.join(result.stale_feeds)} (older snapshot used)")
-    if result.refused:
-        print(result.reason(), file=sys.stderr)
+    if refused:
+        print(result.reason() or f"refused: {', '.join(f'{o.feed} {o.delivery}' for o in refused)}",
+              file=sys.stderr)
         return 1
     return 0
 

@@ -160,8 +160,7 @@ def load_frames(landed: Landed, frames: dict[str, pd.DataFrame], findings: list[
                           f"{str(exc).splitlines()[0][:300]}. Nothing of it was loaded.")
         return Outcome(landed.feed, landed.key, landed.version, "refused", findings + [finding], seconds=seconds)
     seconds["load"] = time.perf_counter() - started
-    log.info("loaded %s %s v%s: %d rows (stage %.1f s, validate %.1f s, load %.1f s)", landed.feed, landed.key,
-             landed.version, rows, seconds.get("stage", 0), seconds.get("validate", 0), seconds["load"])
+    log.info("loaded %s %s v%s: %d rows in %.1f s", landed.feed, landed.key, landed.version, rows, seconds["load"])
     return Outcome(landed.feed, landed.key, landed.version, "loaded", findings, rows, seconds)
 
 

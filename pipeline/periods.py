@@ -18,6 +18,23 @@ def parse_period(period: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def shift_period(period: str, months: int) -> str:
+    """The month ``months`` after (or, when negative, before) ``period``."""
+    year, month = parse_period(period)
+    index = year * 12 + month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` inclusive; raises ``PeriodError`` when ``first`` is later."""
+    first_year, first_month = parse_period(first)
+    last_year, last_month = parse_period(last)
+    count = (last_year - first_year) * 12 + last_month - first_month
+    if count < 0:
+        raise PeriodError(f"the first month {first} is after the last month {last}")
+    return [shift_period(first, n) for n in range(count + 1)]
+
+
 def period_start(period: str) -> date:
     """The first day of the period."""
     year, month = parse_period(period)

@@ -30,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pipeline.files import atomic_path
 from pipeline import charts, warehouse
 from pipeline.measures import MEASURE_COLUMNS, read_snapshots
-from pipeline.periods import parse_period
+from pipeline.periods import parse_period, shift_period
 from pipeline.registry import BREAKDOWN_VALUES, Measure, load_registry
 
 log = logging.getLogger(__name__)
@@ -133,13 +133,6 @@ class RenderError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- periods and dates
-
-
-def shift_period(period: str, months: int) -> str:
-    """The period ``months`` months after ``period`` (negative: before)."""
-    year, month = parse_period(period)
-    index = year * 12 + month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def period_label(period: str, short: bool = False) -> str:
