@@ -106,7 +106,7 @@ def _print(results: list[dict]) -> None:
     for r in results:
         s = r["stages"]
         print(f"| {r['size']} | {r['scale']:g} | {r['inbox_mib']:.0f} | {r['rows_loaded']:,} | {s.get('land', 0):.1f} "
-              f"| {s.get('stage', 0):.1f} | {s.get('validate', 0):.1f} | {s.get('load', 0):.1f} "
+              f"| {s.get('stage', 0):.1f} | {s.get('validate', 0):.1f} | {s.get('load', 0) + s.get('read staged', 0):.1f} "
               f"| {s.get('measures', 0):.2f} | {r['total']:.1f} | {r['peak_mib']:.0f} | {r['bare_scan_s']:.3f} |")
     for r in results[::-1]:
         print(f"{r['size']}: generating took {r['generate_s']:.1f} s (peak {r['generate_peak_mib']:.0f} MiB); "

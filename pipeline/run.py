@@ -41,7 +41,7 @@ class RunResult:
     report: Path | None = None
     pdf: Path | None = None
     stale_feeds: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # <feed>, measures, render
+    seconds: dict[str, float] = field(default_factory=dict)  # land, <feed>, measures, render
 
     @property
     def refused(self) -> list[Outcome]:
@@ -87,6 +87,7 @@ def run_period(period: str, inbox: Path, settings: Settings, feeds: tuple[str, .
                 plan = steps.run_feed(feed, period, inbox, settings, engine)
                 result.outcomes += plan.outcomes or []
                 result.findings += plan.landing_findings
+                result.seconds["land"] = result.seconds.get("land", 0.0) + plan.land_seconds
                 result.seconds[feed] = time.perf_counter() - started
                 log.info("%s done in %.1f s", feed, result.seconds[feed])
             started = _step(len(feeds) + 1, total, f"building the measures for {period}")

@@ -69,6 +69,7 @@ class Plan:
     candidates: list[Candidate] = field(default_factory=list)
     landing_findings: list[Finding] = field(default_factory=list)
     outcomes: list[Outcome] | None = None  # None until the load step has run
+    land_seconds: float = 0.0
 
     def to_json(self) -> str:
         """The plan as JSON text."""
@@ -81,7 +82,7 @@ class Plan:
         outcomes = raw["outcomes"]
         return cls(raw["feed"], raw["period"], [Candidate(**c) for c in raw["candidates"]],
                    [Finding(**f) for f in raw["landing_findings"]],
-                   None if outcomes is None else [_outcome(o) for o in outcomes])
+                   None if outcomes is None else [_outcome(o) for o in outcomes], raw["land_seconds"])
 
 
 def _outcome(raw: dict) -> Outcome:
@@ -96,6 +97,7 @@ class Checks:
     tables: list[str]
     staging: list[Finding]
     validation: list[Finding] | None = None  # None until validated
+    seconds: dict[str, float] = field(default_factory=dict)  # stage, validate
 
     @property
     def refused(self) -> bool:
@@ -148,7 +150,7 @@ def read_checks(settings: Settings, feed: str, candidate: Candidate) -> Checks |
         return None
     validation = raw["validation"]
     return Checks(raw["key_fingerprint"], raw["tables"], [Finding(**f) for f in raw["staging"]],
-                  None if validation is None else [Finding(**f) for f in validation])
+                  None if validation is None else [Finding(**f) for f in validation], raw["seconds"])
 
 
 def _write_checks(settings: Settings, feed: str, candidate: Candidate, checks: Checks) -> None:
@@ -169,6 +171,7 @@ def _landed(settings: Settings, feed: str, candidate: Candidate) -> Landed:
 
 def land_feed(feed: str, period: str, inbox: Path, settings: Settings, engine: sa.Engine) -> Plan:
     """Land the feed's deliveries from ``inbox`` and write the period's plan for the feed."""
+    started = time.perf_counter()
     _, findings = land_inbox(inbox, settings.raw_dir, (feed,))
     landed = list(current_versions(settings.raw_dir, feed).values())
     if feed in DATED_FEEDS:
@@ -179,7 +182,7 @@ def land_feed(feed: str, period: str, inbox: Path, settings: Settings, engine: s
         in_warehouse = dict(conn.execute(sa.text("select delivery, version from meta_loads where feed = :f"),
                                          {"f": feed}).all())
     plan = Plan(feed, period, [Candidate(d.key, d.version, in_warehouse.get(d.key) == d.version) for d in landed],
-                findings)
+                findings, land_seconds=time.perf_counter() - started)
     _write_plan(settings, plan)
     log.info("%s: %d deliveries landed for %s, %d already in the warehouse", feed, len(plan.candidates), period,
              sum(c.loaded for c in plan.candidates))
@@ -220,7 +223,8 @@ def load_feed(feed: str, period: str, settings: Settings, engine: sa.Engine) -> 
         started = time.perf_counter()
         frames = {} if checks.refused else _read_staged(settings, feed, candidate, checks.tables)
         landed = _landed(settings, feed, candidate)
-        outcome = load_frames(landed, frames, checks.findings, engine, {"read staged": time.perf_counter() - started})
+        seconds = {**checks.seconds, "read staged": time.perf_counter() - started}
+        outcome = load_frames(landed, frames, checks.findings, engine, seconds)
         outcomes.append(outcome)
         if outcome.status == "loaded":
             candidate.loaded = True
@@ -290,7 +294,8 @@ def _stage(settings: Settings, feed: str, candidate: Candidate) -> Checks:
     for name, frame in frames.items():
         with atomic_path(folder / f"{name}.parquet") as temp:
             frame.to_parquet(temp, index=True)
-    checks = Checks(_fingerprint(settings.pseudonymisation_key), sorted(frames), findings)
+    checks = Checks(_fingerprint(settings.pseudonymisation_key), sorted(frames), findings,
+                    seconds={"stage": time.perf_counter() - started})
     _write_checks(settings, feed, candidate, checks)
     log.info("staged %s %s v%s: %s in %.1f s", feed, candidate.key, candidate.version,
              ", ".join(f"{n} {len(f):,} rows" for n, f in frames.items()) or "nothing readable",
@@ -307,6 +312,7 @@ def _validate(settings: Settings, feed: str, candidate: Candidate, checks: Check
     for name, frame in _read_staged(settings, feed, candidate, checks.tables).items():
         found += validate_frame(frame, get_table(feed, name), landed.files[name].name, landed.extract_date)
     checks.validation = found
+    checks.seconds["validate"] = time.perf_counter() - started
     _write_checks(settings, feed, candidate, checks)
     log.info("validated %s %s v%s: %d blocking, %d warnings in %.1f s", feed, candidate.key, candidate.version,
              sum(f.blocking for f in checks.findings), sum(not f.blocking for f in checks.findings),
