@@ -20,7 +20,8 @@ reasons, in words: `<data>/validation/<YYYY-MM>/validation-report.md`.
 **Re-running** (README, "Operations"): re-run a month with
 `airflow backfill create --dag-id send_monthly_board_pack --from-date 2026-10-01 --to-date 2026-10-01 --reprocess-behavior completed`;
 after a corrected file is in the inbox, clear the feed's group and what follows:
-`airflow tasks clear send_monthly_board_pack -t therapies. -d -s 2026-10-01 -e 2026-10-01`.
+`airflow tasks clear send_monthly_board_pack -t therapies. -d -s 2026-10-01 -e 2026-10-02`
+(`-t` is a substring; the dates compare with the logical date, 06:00 on the 1st).
 
 Warehouse-writing tasks share the pool `send_warehouse` (one slot for DuckDB).
 Settings are environment variables (`SEND_DATA_DIR`, `SEND_WAREHOUSE_URL`, ...).
