@@ -5,7 +5,7 @@ Builds the SEND Partnership Board's monthly highlight report for the month that 
 run's **data interval**: the run that starts at 06:00 UTC on 1 November reports October.
 The month never comes from the clock, so re-running a month gives the same pack.
 
-**Flow.** For each feed (council SEND case data, school census and results, children's
+**Flow.** `prepare_warehouse` creates any missing warehouse table. For each feed (council SEND case data, school census and results, children's
 therapy referrals, reference data) a task group runs `land` (copy the inbox's deliveries
 into the raw area), `stage` (type and pseudonymise), `validate` (Great Expectations
 suites) and `load` (into the warehouse, one transaction a delivery). Then
@@ -43,6 +43,13 @@ def notify_failure(context: dict) -> None:
     from pipeline.alerts import notify_failure as notify
 
     notify(context)
+
+
+@task(pool=POOL)
+def prepare_warehouse() -> None:
+    from pipeline import tasks
+
+    tasks.prepare()
 
 
 @task(pool=POOL)  # reads which deliveries the warehouse already holds
@@ -117,8 +124,9 @@ def send_monthly_board_pack():
         land.override(task_id="land")(feed) >> stage.override(task_id="stage")(feed) >> \
             validate.override(task_id="validate")(feed) >> load.override(task_id="load")(feed)
 
+    feeds = [feed_steps.override(group_id=feed)(feed) for feed in FEEDS]
     report = render_report()
-    [feed_steps.override(group_id=feed)(feed) for feed in FEEDS] >> build_measures() >> report
+    prepare_warehouse() >> feeds >> build_measures() >> report
     publish_pack(report) >> check_feeds()
 
 

@@ -35,6 +35,12 @@ def _fail(message: str) -> None:
     raise AirflowFailException(message)
 
 
+def prepare() -> None:
+    """Create any missing warehouse table, once, before the feeds' tasks run side by side."""
+    with run.open_warehouse(load_settings()):
+        pass
+
+
 def land(feed: str, period: str) -> int:
     """Land the feed's inbox deliveries and plan the period; returns the candidates' count."""
     settings = load_settings()

@@ -13,7 +13,7 @@ from tests.dags.conftest import ROOT
 MONTHLY = "send_monthly_board_pack"
 DAG_FILES = sorted((ROOT / "dags").glob("*.py"))
 ALLOWED_TOP_LEVEL = {"__future__", "datetime", "pendulum", "airflow.sdk"}
-WAREHOUSE_TASKS = {"build_measures", "render_report", "publish_pack"}
+WAREHOUSE_TASKS = {"prepare_warehouse", "build_measures", "render_report", "publish_pack"}
 
 
 def test_no_import_errors(dagbag):
@@ -58,6 +58,7 @@ def test_monthly_dag_has_a_task_group_a_feed_in_order(dagbag):
 
     dag = dagbag.dags[MONTHLY]
     for feed in FEEDS:
+        assert dag.get_task(f"{feed}.land").upstream_task_ids == {"prepare_warehouse"}
         for before, after in (("land", "stage"), ("stage", "validate"), ("validate", "load")):
             assert dag.get_task(f"{feed}.{after}").upstream_task_ids == {f"{feed}.{before}"}
     assert dag.get_task("build_measures").upstream_task_ids == {f"{feed}.load" for feed in FEEDS}
