@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.files import atomic_path
 from pipeline import warehouse
+from pipeline.files import atomic_path
+from pipeline.formatting import SUPPRESSION_NOTE, date_label, format_value, is_suppressed, period_label
 from pipeline.land import read_manifest, sha256_file
 from pipeline.measures import MEASURE_COLUMNS, read_measures, read_snapshots, write_measures_csv
 from pipeline.periods import parse_period
@@ -99,7 +100,6 @@ def write_measures_xlsx(frame: pd.DataFrame, path: Path, *, period: str, produce
     """
     from openpyxl import Workbook  # imported when a pack is published, not at import time
 
-    from pipeline.render import format_value, period_label
 
     book = Workbook()
     sheet = book.active
@@ -230,7 +230,6 @@ def _file_entry(pack_dir: Path, path: Path) -> dict:
 
 
 def _suppression(frame: pd.DataFrame) -> dict:
-    from pipeline.render import SUPPRESSION_NOTE, is_suppressed
 
     rows = [f"{r['measure_id']} {r['breakdown']}" for r in frame.to_dict("records") if is_suppressed(r, r["unit"])]
     return {"rule": SUPPRESSION_NOTE, "figures_suppressed": len(rows), "rows": rows}
@@ -238,7 +237,7 @@ def _suppression(frame: pd.DataFrame) -> dict:
 
 def write_index(packs_dir: Path, manifest: dict) -> Path:
     """Rewrite ``index.html`` (every pack, newest first) from the manifest, atomically."""
-    from pipeline.render import date_label, render_html
+    from pipeline.render import render_html
 
     packs = [{**p, "produced_label": date_label(date.fromisoformat(p["produced_on"])),
               "status_css": "status-stale" if p["stale_feeds"] else "status-complete"} for p in manifest["packs"]]
@@ -304,8 +303,6 @@ def publish_pack(
     write_measures_xlsx(frame, pack_dir / f"measures-{period}.xlsx", period=period, produced_on=produced)
     copy_validation_report(Path(data_dir), period, pack_dir)
     beside = sorted(p for p in pack_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p != pdf)
-    from pipeline.render import period_label
-
     entry = {
         "period": period,
         "period_label": period_label(period),
