@@ -95,10 +95,12 @@ def render_report(data_interval_start=None) -> str:
 
 
 @task(pool=POOL, outlets=[MONTHLY_PACK])
-def publish_pack(pdf: str, data_interval_start=None) -> str:
+def publish_pack(pdf: str, data_interval_start=None, outlet_events=None) -> str:
     from pipeline import tasks
 
-    return tasks.publish(tasks.period_of(data_interval_start), pdf)
+    period = tasks.period_of(data_interval_start)
+    outlet_events[MONTHLY_PACK].extra = {"period": period, "pdf": pdf}  # what a follower DAG reads
+    return tasks.publish(period, pdf)
 
 
 @task(trigger_rule=TriggerRule.ALL_DONE)

@@ -1,6 +1,7 @@
 """Fixtures for the DAG tests: the DagBag, a migrated Airflow metadata DB, a small inbox."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,12 @@ def dagbag():
 
 @pytest.fixture(scope="session")
 def airflow_db():
-    """Airflow's SQLite metadata DB in the tests' AIRFLOW_HOME (``dag.test()`` needs it)."""
+    """A fresh Airflow SQLite metadata DB in the tests' AIRFLOW_HOME (``dag.test()`` needs it).
+
+    Made anew each session: runs of an earlier version of a DAG file would leave two
+    serialised versions of the DAG behind.
+    """
+    (Path(os.environ["AIRFLOW_HOME"]) / "airflow.db").unlink(missing_ok=True)
     subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True)
 
 

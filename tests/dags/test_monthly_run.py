@@ -71,6 +71,18 @@ def test_the_pack_folder_is_where_the_readme_says(monthly):
     assert "SEND-highlight-report-2026-10.pdf" in (monthly["data"] / "packs" / "index.html").read_text()
 
 
+def test_publishing_emits_the_asset_event_with_the_month(monthly):
+    from airflow.models.asset import AssetEvent
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        events = [e for e in session.query(AssetEvent).all()
+                  if e.source_dag_id == MONTHLY and e.source_run_id == monthly["run"].run_id]
+    event, = events
+    assert event.extra["period"] == PERIOD
+    assert event.extra["pdf"].endswith(f"SEND-highlight-report-{PERIOD}.pdf")
+
+
 def test_the_pdf_is_tagged_english_and_has_every_section(monthly):
     from pipeline import render
 
