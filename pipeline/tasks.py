@@ -19,12 +19,11 @@ log = logging.getLogger(__name__)
 
 
 def period_of(data_interval_start: datetime | None) -> str:
-    """The report month of a run: the month its data interval starts in."""
+    """The report month of a run: the month its data interval starts in (fails the task without one)."""
     if data_interval_start is None:
-        raise ValueError("This run has no data interval, so it has no report month (a manual trigger without a "
-                         "logical date). Re-run a month with `airflow backfill create --dag-id "
-                         "send_monthly_board_pack --from-date YYYY-MM-01 --to-date YYYY-MM-01 "
-                         "--reprocess-behavior completed`.")
+        _fail("This run has no data interval, so it has no report month (a manual trigger without a "
+              "logical date). Re-run a month with `airflow backfill create --dag-id send_monthly_board_pack "
+              "--from-date YYYY-MM-01 --to-date YYYY-MM-01 --reprocess-behavior completed`.")
     return data_interval_start.strftime("%Y-%m")
 
 

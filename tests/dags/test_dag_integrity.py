@@ -97,8 +97,10 @@ def test_the_report_month_is_the_data_interval_not_the_clock(dagbag):
 
 
 def test_a_run_without_a_data_interval_is_refused_with_what_to_do():
+    from airflow.sdk.exceptions import AirflowFailException
+
     from pipeline.tasks import period_of
 
     assert period_of(datetime(2026, 10, 1, 6, tzinfo=timezone.utc)) == "2026-10"
-    with pytest.raises(ValueError, match="airflow backfill create"):
+    with pytest.raises(AirflowFailException, match="airflow backfill create"):
         period_of(None)
