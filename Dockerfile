@@ -27,5 +27,6 @@ COPY pipeline/ ${SEND_APP_DIR}/pipeline/
 COPY sql/ ${SEND_APP_DIR}/sql/
 COPY expectations/ ${SEND_APP_DIR}/expectations/
 COPY report_templates/ ${SEND_APP_DIR}/report_templates/
+COPY partnership/ ${SEND_APP_DIR}/partnership/
 # `import pipeline` works in every task, the CLI and `python -m pipeline`.
 ENV PYTHONPATH="${SEND_APP_DIR}"

@@ -31,16 +31,19 @@ from pipeline.formatting import (MISSING, SUPPRESSION_NOTE, Direction, as_date, 
 from pipeline.measures import MEASURE_COLUMNS, read_snapshots
 from pipeline.periods import parse_period, shift_period
 from pipeline.registry import BREAKDOWN_VALUES, Measure, load_registry
+from pipeline.spc_pack import CONFIG_PATH, load_spc_settings, spc_section
 
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "report_templates"
 PDF_VARIANT = "pdf/ua-1"
 SECTION_HEADINGS = {
+    "spc_summary": "How the key measures are changing",
     "summary": "Summary of headline measures",
     "ehcp": "Education, health and care (EHC) plans",
     "outcomes": "Outcomes for children and young people",
     "therapies": "Waiting times for children's therapies",
+    "spc": "Statistical process control charts",
     "quality": "Appendix A: data quality",
     "dictionary": "Appendix B: data dictionary",
     "glossary": "Appendix C: words used in this report",
@@ -585,6 +588,7 @@ def build_context(
     produced_on: date,
     validation_csv: Path | None = None,
     history_months: int = 24,
+    spc_config: Path = CONFIG_PATH,
 ) -> dict:
     """Everything the templates show, as text: the report's content without its layout.
 
@@ -622,6 +626,7 @@ def build_context(
         "ehcp": _ehcp(data, population.year if population else None),
         "outcomes": _outcomes(data, used),
         "therapies": _therapies(data),
+        "spc": spc_section(history.row, registry, months, load_spc_settings(registry, spc_config)),
         "quality": _quality(read_validation_rows(validation_csv)),
         "dictionary": _dictionary(registry),
         "period": period_label(period),

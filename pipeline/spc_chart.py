@@ -29,6 +29,13 @@ VARIATION_WORDS = {
     "neutral_low": "Special cause: significantly lower (neither better nor worse)",
     None: "Not judged: fewer than 13 months of data",
 }
+VARIATION_SHORT = {
+    "common_cause": "Common cause", "improvement_high": "Improvement (higher)", "improvement_low": "Improvement (lower)",
+    "concern_high": "Concern (higher)", "concern_low": "Concern (lower)", "neutral_high": "Special cause (higher)",
+    "neutral_low": "Special cause (lower)", None: "Not judged yet",
+}
+ASSURANCE_SHORT = {spc.PASS: "Consistently passing", spc.FAIL: "Consistently failing", spc.HIT_AND_MISS: "Hit and miss",
+                   None: "No target"}
 ASSURANCE_WORDS = {
     spc.PASS: "Consistently passing: the target will be met every month if nothing changes",
     spc.FAIL: "Consistently failing: the target will be missed every month if nothing changes",

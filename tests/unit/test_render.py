@@ -22,6 +22,8 @@ import pytest
 from pipeline import render, warehouse
 from pipeline.quality import REPORT_COLUMNS
 from pipeline.registry import load_registry
+from pipeline.spc_chart import ASSURANCE_SHORT, VARIATION_SHORT
+from pipeline.spc_pack import SPC_SERIES
 
 PERIOD = "2026-10"
 GAP_PERIOD = "2026-05"  # no therapy rows: a gap in the therapy charts
@@ -243,6 +245,18 @@ def test_the_summary_shows_every_headline_number_as_displayed(built):
     assert squash("Children waiting for therapy STALE DATA") in summary
 
 
+def test_the_pack_opens_with_the_spc_icon_summary_and_has_a_chart_a_series(built):
+    pages = built["pages"]
+    assert squash(render.SECTION_HEADINGS["spc_summary"]) in squash(pages[1])  # straight after the cover
+    summary = squash(pages[1] + pages[2])
+    for _, _, title in SPC_SERIES:
+        assert squash(title) in summary, title
+    assert any(squash(word) in summary for word in VARIATION_SHORT.values())
+    assert any(squash(word) in summary for word in ASSURANCE_SHORT.values())
+    charts = squash(page_with(pages, render.SECTION_HEADINGS["spc"]))
+    assert squash("Making Data Count") in charts
+
+
 def test_small_numbers_are_shown_as_c_with_a_note(built):
     text = "\n".join(built["pages"])
     assert squash(render.SUPPRESSION_NOTE) in squash(text)
@@ -286,7 +300,7 @@ def context(built):
 def test_every_chart_is_an_svg_image_with_title_desc_and_alt(context):
     html = render.render_html(context)
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"', html)
-    assert len(images) == html.count("<img") == 4 + 2 + 5 * 6
+    assert len(images) == html.count("<img") == 4 + 2 + 5 * 6 + len(SPC_SERIES)
     for encoded, alt in images:
         svg = base64.b64decode(encoded).decode("utf-8")
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
