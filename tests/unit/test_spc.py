@@ -110,11 +110,11 @@ def test_an_equal_value_breaks_a_trend(profile):
 # --------------------------------------------------------------------------- two of three
 
 
-def window_series(window):
-    """Zeros around ``window`` and its mirror image: mean 0; every window below has
-    |w0| + |w0-w1| + |w1-w2| + |w2| = 36, so MRbar = 72/18 = 4: two-sigma ±7.0932, limits ±10.64
-    (and the screen 13.07 drops nothing)."""
-    return [0] * 4 + list(window) + [0] * 5 + [-v for v in window] + [0] * 4
+def window_series(window, pad=4):
+    """Zeros around ``window`` and its mirror image: mean 0.  With pad 4 (19 points), every window
+    below has |w0| + |w0-w1| + |w1-w2| + |w2| = 36, so MRbar = 72/18 = 4: two-sigma ±7.0932,
+    limits ±10.64 (and the screen 3.267·4 = 13.07 drops nothing)."""
+    return [0] * pad + list(window) + [0] * (pad + 1) + [-v for v in window] + [0] * pad
 
 
 @BOTH
@@ -141,13 +141,14 @@ def test_two_of_three_needs_all_three_on_the_same_side(profile):
 
 @BOTH
 @pytest.mark.parametrize("window, flagged", [
-    ((10.64, 0.64, 8), {4: HIGH, 6: HIGH, 12: LOW, 14: LOW}),  # ON the limit is not beyond it: it counts
-    ((7.0932, 9, 2), {}),  # ON the two-sigma line is not beyond it: only 9 counts
+    ((10.64, 3.64, 8), {3: HIGH, 5: HIGH, 10: LOW, 12: LOW}),  # ON the limit is not beyond it: it counts
+    ((7.0932, 0.0932, 8), {}),  # ON the two-sigma line is not beyond it: only 8 counts
 ])
 def test_two_of_three_on_the_lines(profile, window, flagged):
-    # MRs 10.64 + 10 + 7.36 + 8 = 36 and 7.0932 + 1.9068 + 7 + 2 = 18... x2 with the zeros:
-    # (7.0932, 9, 2) -> 7.0932 + 1.9068 + 7 + 2 = 18, doubled by its mirror = 36 over 18 -> MRbar 2?
-    a = analyse(window_series(window), profile=profile)
+    # three zeros either side: MRs 10.64 + 7 + 4.36 + 8 = 7.0932 + 7 + 7.9068 + 8 = 30, twice = 60
+    # over 15 -> MRbar 4 again: two-sigma ±7.0932, limits ±10.64
+    a = analyse(window_series(window, pad=3), profile=profile)
+    assert limits(a.points[0].lines) == pytest.approx((0, 10.64, -10.64))
     assert flags(a, TWO_OF_THREE) == flagged
     assert flags(a, OUTSIDE) == {}
 
@@ -167,7 +168,7 @@ def test_twelve_points_in_mdc_are_a_run_chart():
 def test_twelve_points_in_ptd_have_limits_and_a_warning():
     a = analyse([0, 13] * 6, profile="ptd")  # mean 6.5, MRbar 13 -> 6.5 ± 34.58
     assert a.has_limits and limits(a.points[0].lines) == pytest.approx((6.5, 41.08, -28.08))
-    assert a.warnings
+    assert a.variation == COMMON_CAUSE and a.warnings
 
 
 @BOTH
@@ -225,6 +226,13 @@ def test_moving_range_screening_only_in_ptd(profile, mr_bar, upper, lower):
     lines = a.points[0].lines
     assert lines.moving_range_mean == pytest.approx(mr_bar)
     assert limits(lines) == pytest.approx((13, upper, lower))
+
+
+def test_a_moving_range_exactly_at_the_screen_is_dropped():
+    # MRs 8.733 x 11 and 44.67 - 8.733 = 35.937: MRbar (96.063 + 35.937)/12 = 11, and 3.267·11 = 35.937
+    values = [0, 8.733] * 6 + [44.67]
+    assert analyse(values, profile="mdc").points[0].lines.moving_range_mean == pytest.approx(11)
+    assert analyse(values, profile="ptd").points[0].lines.moving_range_mean == pytest.approx(8.733)
 
 
 # --------------------------------------------------------------------------- polarity, conflicts
