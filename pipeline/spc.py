@@ -333,6 +333,8 @@ def analyse(
         Lines, flags and type of every point; the variation and assurance icons (None
         when the chart has too few points for limits under the profile).
     """
+    if isinstance(profile, str) and profile not in PROFILES:
+        raise ValueError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
     rules = PROFILES[profile] if isinstance(profile, str) else profile
     if polarity not in POLARITIES:
         raise ValueError(f"polarity {polarity!r} is not one of {', '.join(POLARITIES)}")

@@ -331,3 +331,8 @@ def test_a_missing_value_is_not_one_of_the_13_points():
 def test_bad_input_raises(values, kwargs):
     with pytest.raises(ValueError):
         analyse(values, **kwargs)
+
+
+def test_an_unknown_profile_name_is_a_value_error():
+    with pytest.raises(ValueError, match="profile 'nhs' is not one of mdc, ptd"):
+        analyse([1.0] * 13, profile="nhs")
