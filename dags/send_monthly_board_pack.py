@@ -123,8 +123,7 @@ def check_feeds(data_interval_start=None) -> None:
 def send_monthly_board_pack():
     @task_group
     def feed_steps(feed: str):
-        land.override(task_id="land")(feed) >> stage.override(task_id="stage")(feed) >> \
-            validate.override(task_id="validate")(feed) >> load.override(task_id="load")(feed)
+        land(feed) >> stage(feed) >> validate(feed) >> load(feed)
 
     feeds = [feed_steps.override(group_id=feed)(feed) for feed in FEEDS]
     report = render_report()

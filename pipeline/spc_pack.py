@@ -177,9 +177,10 @@ def spc_section(row_of: RowOf, registry: dict[str, Measure], months: Sequence[st
         blocks.append(_block(title, measure, analysis, window, shown, rebases, svg))
         summary.append(_summary_row(title, measure, analysis, shown))
     return {"summary": summary, "blocks": blocks, "profile": profile.name,
-            "profile_note": PROFILE_NOTES[profile.name]}
+            "profile_note": PROFILE_NOTES[profile.name], "footnote": FOOTNOTES[profile.name]}
 
 
+FOOTNOTES = {"mdc": "SPC: Making Data Count rules (mdc)", "ptd": "SPC: NHSRplotthedots rules (ptd)"}
 PROFILE_NOTES = {
     "mdc": "Charts follow NHS England's Making Data Count rules (the mdc profile): a shift or trend is 6 or "
            "more points, and a chart needs 13 months before it shows limits and icons.",

@@ -255,6 +255,7 @@ def test_the_pack_opens_with_the_spc_icon_summary_and_has_a_chart_a_series(built
     assert any(squash(word) in summary for word in ASSURANCE_SHORT.values())
     charts = squash(page_with(pages, render.SECTION_HEADINGS["spc"]))
     assert squash("Making Data Count") in charts
+    assert all(squash("SPC: Making Data Count rules (mdc)") in squash(p) for p in pages)  # footer
 
 
 def test_small_numbers_are_shown_as_c_with_a_note(built):
