@@ -28,7 +28,8 @@ from pipeline import charts, warehouse
 from pipeline.files import atomic_path
 from pipeline.formatting import (MISSING, SUPPRESSION_NOTE, Direction, as_date, as_number, count_text, date_label,
                                  direction_of_travel, displayed_number, format_value, is_true, period_label)
-from pipeline.measures import MEASURE_COLUMNS, read_snapshots
+from pipeline.benchmarks import benchmark_section
+from pipeline.measures import MEASURE_COLUMNS, plan_run, read_snapshots
 from pipeline.periods import parse_period, shift_period
 from pipeline.registry import BREAKDOWN_VALUES, Measure, load_registry
 from pipeline.spc_pack import CONFIG_PATH, load_spc_settings, spc_section
@@ -40,6 +41,7 @@ PDF_VARIANT = "pdf/ua-1"
 SECTION_HEADINGS = {
     "spc_summary": "How the key measures are changing",
     "summary": "Summary of headline measures",
+    "benchmarks": "How the area compares",
     "ehcp": "Education, health and care (EHC) plans",
     "outcomes": "Outcomes for children and young people",
     "therapies": "Waiting times for children's therapies",
@@ -623,6 +625,7 @@ def build_context(
         "headings": SECTION_HEADINGS,
         "cover": _cover(data, snapshots, area_name, produced_on),
         "summary": _summary(data),
+        "benchmarks": benchmark_section(engine, period, plan_run(engine, period).la_code, registry),
         "ehcp": _ehcp(data, population.year if population else None),
         "outcomes": _outcomes(data, used),
         "therapies": _therapies(data),

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import sqlalchemy as sa
 
-from pipeline import measures, steps, warehouse
+from pipeline import measures, published, steps, warehouse
 from pipeline.config import Settings
 from pipeline.feeds import FEEDS, Finding
 from pipeline.files import write_text_atomic
@@ -146,6 +146,7 @@ def write_validation_report(period: str, settings: Settings, feeds: tuple[str, .
 def build_period(period: str, settings: Settings, engine: sa.Engine, feeds: tuple[str, ...] = FEEDS
                  ) -> measures.BuildResult:
     """Build the period's measures; write the measures CSV, the audit sample and the validation report."""
+    published.load_published(engine)  # the published statistics the pack compares with
     built = measures.build_measures(engine, period, settings.la_code)
     log.info("%d measure rows for %s", len(built.rows), period)
     measures.write_measures_csv(measures.read_measures(engine, period),

@@ -369,3 +369,12 @@ def test_a_failed_render_leaves_the_previous_pdf_and_no_temporary_file(built, tm
         render.render_highlight_report(built["engine"], PERIOD, tmp_path, area_name=AREA, produced_on=PRODUCED)
     assert previous.read_bytes() == b"the previous good PDF"
     assert [p.name for p in tmp_path.iterdir()] == [previous.name]
+
+
+def test_the_comparison_with_england_has_a_row_a_benchmarked_measure(built):
+    from pipeline.benchmarks import BENCHMARKS
+
+    text = squash(page_with(built["pages"], render.SECTION_HEADINGS["benchmarks"]))
+    assert squash("The area beside England, its region and its statistical neighbours") in text
+    for benchmark in BENCHMARKS:
+        assert squash(benchmark.title) in text, benchmark.title

@@ -1,0 +1,187 @@
+"""How the area compares: a measure beside England, its region and its statistical neighbours.
+
+For each measure in ``BENCHMARKS`` the comparison uses the latest year that DfE has
+published and the area's own figure *for that same year*, taken from the measures the
+pipeline built from the feeds (for example the calendar-year 20-week figure of the measures
+of December, or of any month of the year after).  Rank and quartile place the area's own
+figure among every LA's published figure for that year (the area's published figure left
+out), best first by the measure's polarity; they are not given for a measure that is
+neither better higher nor lower.  The statistical neighbours' figure is the mean of those of
+the area's ten neighbours that have a published figure.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from pipeline.periods import parse_period
+from pipeline.warehouse import read_sql_frame
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A measure and breakdown DfE publishes, and how its years run."""
+
+    measure_id: str
+    breakdown: str
+    title: str
+    year_kind: str  # calendar | academic (year = the end of the academic year) | january
+
+
+BENCHMARKS = (
+    Benchmark("ehcp_20wk_calendar_year", "all", "New EHC plans issued within 20 weeks, excluding exceptions (%)",
+              "calendar"),
+    Benchmark("ks2_rwm_expected", "group=EHCP", "KS2 reading, writing and maths, pupils with an EHC plan (%)",
+              "academic"),
+    Benchmark("ks2_rwm_expected", "group=SEN_support", "KS2 reading, writing and maths, pupils on SEN support (%)",
+              "academic"),
+    Benchmark("ks2_rwm_expected", "group=no_SEN", "KS2 reading, writing and maths, pupils with no SEN (%)",
+              "academic"),
+    Benchmark("ks4_attainment8", "group=EHCP", "Average Attainment 8, pupils with an EHC plan", "academic"),
+    Benchmark("ks4_attainment8", "group=SEN_support", "Average Attainment 8, pupils on SEN support", "academic"),
+    Benchmark("ks4_attainment8", "group=no_SEN", "Average Attainment 8, pupils with no SEN", "academic"),
+    Benchmark("pupils_sen_share", "group=EHCP", "Pupils with an EHC plan (%)", "january"),
+    Benchmark("pupils_sen_share", "group=SEN_support", "Pupils on SEN support (%)", "january"),
+)
+
+
+@dataclass
+class Comparison:
+    """One measure of the area beside the published figures of the same year."""
+
+    benchmark: Benchmark
+    year: int | None  # the year compared (None: no year with both figures)
+    local: float | None
+    england: float | None
+    region: float | None
+    neighbours: float | None
+    neighbours_count: int
+    rank: int | None
+    ranked_out_of: int | None
+    quartile: int | None  # 1 = the best quarter of LAs
+    latest_published: int | None
+
+
+def year_of(kind: str, period: str) -> int:
+    """The published year a month's figure belongs to."""
+    year, month = parse_period(period)
+    if kind == "calendar":  # the latest complete calendar year ending on or before the period end
+        return year if month == 12 else year - 1
+    if kind == "academic":  # the latest academic year whose 31 August is on or before the period end
+        return year if month >= 9 else year - 1
+    if kind == "january":  # the latest January census: the spring census of this calendar year
+        return year
+    raise ValueError(f"year kind {kind!r} is not calendar, academic or january")
+
+
+def year_label(kind: str, year: int) -> str:
+    """How the pack names a published year: 2024, 2024/25 or January 2025."""
+    if kind == "academic":
+        return f"{year - 1}/{year % 100:02d}"
+    return f"January {year}" if kind == "january" else str(year)
+
+
+def local_by_year(engine: sa.Engine, benchmark: Benchmark, period: str) -> dict[int, float]:
+    """The area's figure for each published year, from the latest month of that year up to ``period``."""
+    rows = read_sql_frame(engine, "select period, value from measures where measure_id = :m and breakdown = :b "
+                                  "and period <= :p and value is not null order by period",
+                          {"m": benchmark.measure_id, "b": benchmark.breakdown, "p": period})
+    by_year: dict[int, float] = {}
+    for month, value in zip(rows["period"], rows["value"]):
+        if benchmark.year_kind == "january" and parse_period(month)[1] not in (2, 3, 4):
+            continue  # only months whose newest census is the spring (January) census
+        by_year[year_of(benchmark.year_kind, month)] = float(value)
+    return by_year
+
+
+def rank_among(local: float, others: list[float], polarity: str) -> tuple[int, int, int]:
+    """Rank (1 = best), how many ranked, and quartile (1 = best quarter) of ``local`` among LAs."""
+    better = sum(1 for v in others if (v > local if polarity == "up" else v < local))
+    rank, count = better + 1, len(others) + 1
+    return rank, count, min(4, 1 + math.floor(4 * (rank - 1) / count))
+
+
+def compare(engine: sa.Engine, benchmark: Benchmark, period: str, la_code: str, polarity: str | None) -> Comparison:
+    """The area's figure beside England, region and neighbours for the latest year both have."""
+    published = read_sql_frame(engine, "select year, la_code, value from ref_published_measures "
+                                       "where measure_id = :m and breakdown = :b and value is not null",
+                               {"m": benchmark.measure_id, "b": benchmark.breakdown})
+    england_years = sorted(published.loc[published["la_code"] == "970", "year"].unique())
+    latest = int(england_years[-1]) if england_years else None
+    local = local_by_year(engine, benchmark, period)
+    shared = [int(y) for y in england_years if int(y) in local]
+    if not shared:
+        return Comparison(benchmark, None, None, None, None, None, 0, None, None, None, latest)
+    year = shared[-1]
+    of_year = published[published["year"] == year].set_index("la_code")["value"]
+    region_code = _region_of(engine, la_code)
+    neighbours = _neighbours_of(engine, la_code)
+    neighbour_values = [float(of_year[c]) for c in neighbours if c in of_year.index]
+    la_values = _la_values(engine, of_year, exclude=la_code)
+    rank = rank_among(local[year], la_values, polarity) if polarity in ("up", "down") and la_values else None
+    return Comparison(
+        benchmark, year, local[year], float(of_year["970"]),
+        float(of_year[region_code]) if region_code in of_year.index else None,
+        sum(neighbour_values) / len(neighbour_values) if neighbour_values else None, len(neighbour_values),
+        rank[0] if rank else None, rank[1] if rank else None, rank[2] if rank else None, latest)
+
+
+def _region_of(engine: sa.Engine, la_code: str) -> str | None:
+    frame = read_sql_frame(engine, "select region_code from ref_geography where la_code = :c", {"c": la_code})
+    return None if frame.empty else frame["region_code"].iloc[0]
+
+
+def _neighbours_of(engine: sa.Engine, la_code: str) -> list[str]:
+    frame = read_sql_frame(engine, "select neighbour_la_code from ref_statistical_neighbours where la_code = :c "
+                                   "order by sn_rank", {"c": la_code})
+    return list(frame["neighbour_la_code"])
+
+
+def _la_values(engine: sa.Engine, of_year: pd.Series, exclude: str) -> list[float]:
+    las = set(read_sql_frame(engine, "select la_code from ref_geography where geographic_level = 'Local authority'")
+              ["la_code"])
+    return [float(v) for code, v in of_year.items() if code in las and code != exclude]
+
+
+def _figure(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "not published"
+    return f"{value:,.1f}%" if unit == "percent" else f"{value:,.1f}"
+
+
+def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, registry: dict) -> dict:
+    """The pack's comparison table: a row a benchmarked measure (template context)."""
+    rows = []
+    for benchmark in BENCHMARKS:
+        measure = registry[benchmark.measure_id]
+        polarity = measure.polarity_for(benchmark.breakdown)
+        got = compare(engine, benchmark, period, la_code, polarity) if la_code else None
+        if got is None or got.year is None:
+            latest = year_label(benchmark.year_kind, got.latest_published) if got and got.latest_published else "-"
+            rows.append({"header": benchmark.title, "badge": "", "cells": [
+                {"text": latest, "css": ""}, {"text": "no figure of this area for that year", "css": ""},
+                *[{"text": "-", "css": ""} for _ in range(5)]]})
+            continue
+        unit = measure.unit
+        rank = (f"{got.rank} of {got.ranked_out_of}" if got.rank else "not ranked")
+        rows.append({"header": benchmark.title, "badge": "", "cells": [
+            {"text": year_label(benchmark.year_kind, got.year), "css": ""},
+            {"text": _figure(got.local, unit), "css": "num"},
+            {"text": _figure(got.england, unit), "css": "num"},
+            {"text": _figure(got.region, unit), "css": "num"},
+            {"text": f"{_figure(got.neighbours, unit)} ({got.neighbours_count} of 10)" if got.neighbours_count
+             else "not published", "css": "num"},
+            {"text": rank, "css": "num"},
+            {"text": QUARTILE_WORDS.get(got.quartile, "not ranked: neither higher nor lower is better"), "css": ""},
+        ]})
+    return {"table": {"caption": "The area beside England, its region and its statistical neighbours",
+                      "css": "summary benchmarks", "note": "",
+                      "columns": ["Measure", "Year", "This area", "England", "Region",
+                                  "Statistical neighbours (average)", "Rank among LAs (1 = best)", "Quartile"],
+                      "rows": rows}}
+
+
+QUARTILE_WORDS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "bottom quarter"}

@@ -1,0 +1,175 @@
+"""Published statistics to compare with: DfE's EHC plan statistics and LAIT, and DfE's
+statistical neighbours, as small files in ``reference/published/`` and warehouse tables.
+
+The files are subsets of the published open data (Open Government Licence v3.0), written
+once by :func:`extract_published` from the full downloads and committed; the pipeline only
+ever reads the committed subset.  Each row is mapped to this project's measure ids:
+
+- ``ehcp_in_force`` / ``all``: EHC plans in force in January (EES *Education, health and
+  care plans*, caseload, "All EHC plans"); the year is the January's calendar year;
+- ``ehcp_20wk_calendar_year`` / ``all``: new plans issued within 20 weeks excluding
+  exceptions, numerator and denominator (EES timeliness, "All EHC plans issued");
+- ``ks2_rwm_expected``, ``ks4_attainment8``, ``pupils_sen_share`` by SEN group: LAIT
+  measures; the year is the academic year's end (2025 = 2024/25).
+
+``load_published`` replaces the three ``ref_*`` tables in one transaction.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from pipeline import warehouse
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_DIR = Path(__file__).resolve().parents[1] / "reference" / "published"
+FIRST_YEAR = 2019  # older years are not needed for a plan that started in 2022
+LAIT_MEASURES = {  # LAIT measure id -> (our measure id, breakdown)
+    "NEW_KS2_RWM_Sen_Withsta": ("ks2_rwm_expected", "group=EHCP"),
+    "NEW_KS2_RWM_Sen_W/Osta": ("ks2_rwm_expected", "group=SEN_support"),
+    "NoID_SEN_NEW_KS2_RWM": ("ks2_rwm_expected", "group=no_SEN"),
+    "SEN_Stat_AVG_Attain8_Score": ("ks4_attainment8", "group=EHCP"),
+    "SEN_WoStat_AVG_Attain8_Score": ("ks4_attainment8", "group=SEN_support"),
+    "SEN_NoID_AVG_Attain8_Score": ("ks4_attainment8", "group=no_SEN"),
+    "SEN_TotStat": ("pupils_sen_share", "group=EHCP"),
+    "SEN_TotSENSuP": ("pupils_sen_share", "group=SEN_support"),
+}
+MEASURE_COLUMNS = ["measure_id", "breakdown", "year", "la_code", "numerator", "denominator", "value"]
+LEVELS = {"National": "national", "Regional": "region", "Local authority": "la"}
+
+
+class PublishedError(RuntimeError):
+    """The published reference files are missing or malformed; the message says which."""
+
+
+# --------------------------------------------------------------------------- extracting (once, by a developer)
+
+
+def _number(text: str) -> str:
+    """A published cell as a number, or '' for DfE's symbols (x, z, c, low, ...)."""
+    try:
+        float(text)
+    except ValueError:
+        return ""
+    return text
+
+
+def _ees_rows(path: Path, breakdown: str, measure_id: str, numerator: str | None, denominator: str | None,
+              value: str, year_of) -> list[dict]:
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["breakdown"] != breakdown or row["geographic_level"] not in LEVELS:
+                continue
+            year = year_of(row["time_period"])
+            if year < FIRST_YEAR:
+                continue
+            code = {"National": "970", "Regional": row["region_code"], "Local authority": row["old_la_code"]}
+            out.append({"measure_id": measure_id, "breakdown": "all", "year": year,
+                        "la_code": code[row["geographic_level"]],
+                        "numerator": _number(row[numerator]) if numerator else "",
+                        "denominator": _number(row[denominator]) if denominator else "",
+                        "value": _number(row[value])})
+    return out
+
+
+def extract_published(source: Path, out: Path = PUBLISHED_DIR) -> dict[str, int]:
+    """Write the committed subset from the full published files in ``source``.
+
+    ``source`` holds ``ehcp_2025/``, ``lait_send_measures.csv``, ``geography_lookup.csv`` and
+    ``statistical_neighbours.csv`` as downloaded.  Returns the rows written a file.
+    """
+    rows = _ees_rows(source / "ehcp_2025" / "caseload.csv", "All EHC plans", "ehcp_in_force", None, None,
+                     "ehcplans", lambda period: int(period[:4]) + 1)
+    rows += _ees_rows(source / "ehcp_2025" / "timeliness_20_week.csv", "All EHC plans issued",
+                      "ehcp_20wk_calendar_year", "plans_issued_20_weeks_ex", "plans_issued_den_ex",
+                      "PC_plans_issued_20_weeks_ex", int)
+    regions = {}
+    with (source / "geography_lookup.csv").open(encoding="utf-8", newline="") as handle:
+        geography = list(csv.DictReader(handle))
+    for g in geography:
+        regions[g["new_la_code"]] = g["la_code"]
+    for row in rows:  # EES regions are E12 codes; the project uses LAIT's 3-digit codes throughout
+        row["la_code"] = regions.get(row["la_code"], row["la_code"])
+    with (source / "lait_send_measures.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["measure_id"] in LAIT_MEASURES and int(row["time_period"]) >= FIRST_YEAR:
+                measure_id, breakdown = LAIT_MEASURES[row["measure_id"]]
+                rows.append({"measure_id": measure_id, "breakdown": breakdown, "year": int(row["time_period"]),
+                             "la_code": row["la_code"], "numerator": "", "denominator": "",
+                             "value": _number(row["value"])})
+    out.mkdir(parents=True, exist_ok=True)
+    rows.sort(key=lambda r: (r["measure_id"], r["breakdown"], r["year"], r["la_code"]))
+    _write(out / "measures.csv", MEASURE_COLUMNS, rows)
+    _write(out / "geography.csv", ["la_code", "new_la_code", "area_name", "geographic_level", "region_code"],
+           [{**g, "region_code": regions.get(g["region_code"], "")} for g in geography])
+    with (source / "statistical_neighbours.csv").open(encoding="utf-8", newline="") as handle:
+        neighbours = [{"la_code": r["la_code"], "sn_rank": r["sn_rank"], "neighbour_la_code": r["neighbour_la_code"]}
+                      for r in csv.DictReader(handle)]
+    _write(out / "statistical_neighbours.csv", ["la_code", "sn_rank", "neighbour_la_code"], neighbours)
+    return {"measures.csv": len(rows), "geography.csv": len(geography), "statistical_neighbours.csv": len(neighbours)}
+
+
+def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def read_published(folder: Path = PUBLISHED_DIR) -> dict[str, pd.DataFrame]:
+    """The three committed files as frames, checked; raises ``PublishedError`` naming the file."""
+    frames = {}
+    expected = {"measures.csv": MEASURE_COLUMNS,
+                "geography.csv": ["la_code", "new_la_code", "area_name", "geographic_level", "region_code"],
+                "statistical_neighbours.csv": ["la_code", "sn_rank", "neighbour_la_code"]}
+    for name, columns in expected.items():
+        path = folder / name
+        if not path.exists():
+            raise PublishedError(f"{path} is missing: the published statistics ship with the project "
+                                 "(reference/published/); restore it from git.")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if list(frame.columns) != columns:
+            raise PublishedError(f"{path} has columns {list(frame.columns)}, expected {columns}.")
+        frames[name] = frame
+    measures = frames["measures.csv"]
+    for column in ("numerator", "denominator", "value"):
+        measures[column] = pd.to_numeric(measures[column].replace("", None), errors="raise").astype("float64")
+    measures["year"] = measures["year"].astype("int64")
+    frames["statistical_neighbours.csv"]["sn_rank"] = frames["statistical_neighbours.csv"]["sn_rank"].astype("int64")
+    return frames
+
+
+def load_published(engine: sa.Engine, folder: Path = PUBLISHED_DIR) -> int:
+    """Replace ``ref_published_measures``, ``ref_geography`` and ``ref_statistical_neighbours``."""
+    frames = read_published(folder)
+    with engine.begin() as conn:
+        warehouse.replace_rows(conn, "ref_published_measures", frames["measures.csv"], {})
+        warehouse.replace_rows(conn, "ref_geography", frames["geography.csv"], {})
+        warehouse.replace_rows(conn, "ref_statistical_neighbours", frames["statistical_neighbours.csv"], {})
+    log.info("published statistics loaded: %d rows", len(frames["measures.csv"]))
+    return len(frames["measures.csv"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pipeline.published --source DIR``: rewrite reference/published/ from the downloads."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline.published", description=main.__doc__)
+    parser.add_argument("--source", type=Path, required=True, help="folder of the full published files")
+    parser.add_argument("--out", type=Path, default=PUBLISHED_DIR)
+    args = parser.parse_args(argv)
+    print(extract_published(args.source, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+-- One row a published figure: measure (this project's id), breakdown, year, geography.
+-- year: the calendar year (ehcp_20wk_calendar_year), the January (ehcp_in_force), or the
+-- academic year's end (2025 = 2024/25) for the LAIT measures. la_code: 970 England, 980-990
+-- regions (LAIT codes), else the DfE 3-digit LA number.
+-- Replaced whole by pipeline.published.load_published from reference/published/measures.csv.
+create table if not exists ref_published_measures (
+    measure_id varchar not null,
+    breakdown varchar not null,
+    year integer not null,
+    la_code varchar not null,
+    numerator double precision,
+    denominator double precision,
+    value double precision
+)

@@ -1,0 +1,77 @@
+"""Comparisons with England, the region and statistical neighbours, on hand-worked rows."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline import warehouse
+from pipeline.benchmarks import BENCHMARKS, compare, rank_among, year_label, year_of
+from pipeline.published import PUBLISHED_DIR, load_published
+
+TIMELINESS = BENCHMARKS[0]
+
+
+@pytest.mark.parametrize("kind, period, year", [
+    ("calendar", "2024-12", 2024), ("calendar", "2025-11", 2024), ("calendar", "2025-12", 2025),
+    ("academic", "2025-08", 2024), ("academic", "2025-09", 2025), ("january", "2025-03", 2025),
+])
+def test_the_published_year_of_a_month(kind, period, year):
+    assert year_of(kind, period) == year
+
+
+def test_year_labels():
+    assert [year_label(k, 2025) for k in ("calendar", "academic", "january")] == ["2025", "2024/25", "January 2025"]
+
+
+@pytest.mark.parametrize("local, others, polarity, expected", [
+    (50.0, [40.0, 60.0, 70.0], "up", (3, 4, 3)),    # two LAs higher: third of four, third quarter
+    (50.0, [40.0, 60.0, 70.0], "down", (2, 4, 2)),  # one LA lower
+    (90.0, [40.0, 60.0, 70.0], "up", (1, 4, 1)),
+    (60.0, [60.0, 60.0], "up", (1, 3, 1)),          # ties share the better rank
+])
+def test_rank_and_quartile(local, others, polarity, expected):
+    assert rank_among(local, others, polarity) == expected
+
+
+@pytest.fixture()
+def engine(tmp_path):
+    engine = warehouse.get_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
+    warehouse.ensure_schema(engine)
+    load_published(engine)
+    yield engine
+    engine.dispose()
+
+
+def measures_rows(rows):
+    return pd.DataFrame([{"measure_id": m, "period": p, "breakdown": b, "numerator": None, "denominator": None,
+                          "value": v, "unit": "percent"} for m, p, b, v in rows])
+
+
+def test_blackpool_2024_beside_the_published_figures(engine):
+    # The area's 2024 figure comes from a month whose latest complete calendar year is 2024.
+    warehouse.replace_rows(engine, "measures", measures_rows([
+        ("ehcp_20wk_calendar_year", "2025-06", "all", 61.7),
+        ("ehcp_20wk_calendar_year", "2024-06", "all", 80.0),  # calendar 2023, not compared
+    ]), {})
+    got = compare(engine, TIMELINESS, "2025-06", "890", "up")
+    assert (got.year, got.local, got.england, got.latest_published) == (2024, 61.7, 46.4, 2024)
+    assert got.region is not None and got.neighbours_count == 10
+    published = pd.read_csv(PUBLISHED_DIR / "measures.csv", dtype={"la_code": str})
+    las = set(pd.read_csv(PUBLISHED_DIR / "geography.csv", dtype=str).query(
+        "geographic_level == 'Local authority'")["la_code"])
+    of_2024 = published[(published.measure_id == "ehcp_20wk_calendar_year") & (published.year == 2024)
+                        & published.la_code.isin(las) & (published.la_code != "890")].value.dropna()
+    assert got.rank == 1 + int((of_2024 > 61.7).sum()) and got.ranked_out_of == len(of_2024) + 1
+
+
+def test_no_local_figure_for_a_published_year_means_no_comparison(engine):
+    warehouse.replace_rows(engine, "measures", measures_rows([("ehcp_20wk_calendar_year", "2026-10", "all", 55.0)]), {})
+    got = compare(engine, TIMELINESS, "2026-10", "890", "up")
+    assert got.year is None and got.local is None and got.latest_published == 2024
+
+
+def test_a_neutral_measure_is_compared_but_not_ranked(engine):
+    share = next(b for b in BENCHMARKS if b.measure_id == "pupils_sen_share" and b.breakdown == "group=EHCP")
+    warehouse.replace_rows(engine, "measures", measures_rows([("pupils_sen_share", "2025-03", "group=EHCP", 5.0)]), {})
+    got = compare(engine, share, "2025-10", "890", "neutral")
+    assert got.year == 2025 and got.england is not None and got.rank is None and got.quartile is None
