@@ -149,6 +149,8 @@ def _la_values(engine: sa.Engine, of_year: pd.Series, exclude: str) -> list[floa
 def _figure(value: float | None, unit: str | None) -> str:
     if value is None:
         return "not published"
+    if unit == "count":
+        return f"{value:,.0f}"
     return f"{value:,.1f}%" if unit == "percent" else f"{value:,.1f}"
 
 
@@ -181,7 +183,45 @@ def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, regis
                       "css": "summary benchmarks", "note": "",
                       "columns": ["Measure", "Year", "This area", "England", "Region",
                                   "Statistical neighbours (average)", "Rank among LAs (1 = best)", "Quartile"],
-                      "rows": rows}}
+                      "rows": rows},
+            "return_check": return_check_section(engine, period, la_code, registry)}
 
 
 QUARTILE_WORDS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "bottom quarter"}
+
+
+RETURN_CHECKS = (  # (measure built from the feeds, the published measure, how its years run, title)
+    ("ehcp_in_force_january", "ehcp_in_force", "january", "EHC plans in force on the January census day"),
+    ("ehcp_20wk_calendar_year", "ehcp_20wk_calendar_year", "calendar",
+     "New EHC plans issued within 20 weeks, excluding exceptions (%)"),
+)
+
+
+def return_check_section(engine: sa.Engine, period: str, la_code: str | None, registry: dict) -> dict:
+    """The area's own figures from its records beside what DfE published for the area (same year)."""
+    rows = []
+    for local_id, published_id, kind, title in RETURN_CHECKS:
+        local = local_by_year(engine, Benchmark(local_id, "all", title, kind), period)
+        published = read_sql_frame(engine, "select year, value from ref_published_measures where measure_id = :m "
+                                           "and breakdown = 'all' and la_code = :c and value is not null",
+                                   {"m": published_id, "c": la_code or ""})
+        by_year = dict(zip(published["year"].astype(int), published["value"].astype(float)))
+        years = sorted(set(local) & set(by_year))
+        unit = registry[local_id].unit
+        if not years:
+            rows.append({"header": title, "badge": "", "cells": [{"text": "-", "css": ""},
+                         {"text": "no year with both figures yet", "css": ""}, {"text": "-", "css": ""},
+                         {"text": "-", "css": ""}]})
+            continue
+        year = years[-1]
+        difference = local[year] - by_year[year]
+        rows.append({"header": title, "badge": "", "cells": [
+            {"text": year_label(kind, year), "css": ""}, {"text": _figure(local[year], unit), "css": "num"},
+            {"text": _figure(by_year[year], unit), "css": "num"},
+            {"text": (f"{difference:+,.0f}" if unit == "count" else f"{difference:+,.1f}")
+             + (" points" if unit == "percent" else ""), "css": "num"}]})
+    return {"caption": "The area's records against the figures DfE published for the area", "css": "summary",
+            "note": "A difference means the records have changed since the return was made, or the return and "
+                    "the records were counted differently; worth checking before the next return.",
+            "columns": ["Measure", "Year", "From the area's records", "Published by DfE", "Difference"],
+            "rows": rows}

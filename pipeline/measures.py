@@ -61,6 +61,7 @@ class RunParams:
     council_extract_date: date | None
     therapies_extract_date: date | None
     la_code: str | None
+    january_census_date: date | None = None  # SEN2 census day of the latest January on or before PE
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,14 @@ def plan_run(engine: sa.Engine, period: str, la_code: str | None = None) -> RunP
         council_extract_date=council,
         therapies_extract_date=therapies,
         la_code=la_code,
+        january_census_date=january_census_date(end.year),
     )
+
+
+def january_census_date(year: int) -> date:
+    """DfE's SEN2 census day: the third Thursday of January (16 January 2025, 18 January 2024)."""
+    first = date(year, 1, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 14)
 
 
 def _extract_dates(conn: sa.Connection, table: str) -> list[date]:
@@ -222,7 +230,7 @@ def _create_run_params(conn: sa.Connection, params: RunParams) -> None:
     conn.exec_driver_sql(
         "create temporary table run_params (period varchar, period_start date, period_end date, "
         "start_6m date, start_12m date, calendar_year_start date, calendar_year_end date, "
-        "council_extract_date date, therapies_extract_date date, la_code varchar)"
+        "council_extract_date date, therapies_extract_date date, la_code varchar, january_census_date date)"
     )
     values = asdict(params)
     names = ", ".join(values)

@@ -25,7 +25,8 @@ def airflow_db():
     Made anew each session: runs of an earlier version of a DAG file would leave two
     serialised versions of the DAG behind.
     """
-    (Path(os.environ["AIRFLOW_HOME"]) / "airflow.db").unlink(missing_ok=True)
+    for name in ("airflow.db", "airflow.db-wal", "airflow.db-shm"):  # an interrupted run leaves the last two
+        (Path(os.environ["AIRFLOW_HOME"]) / name).unlink(missing_ok=True)
     subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True)
 
 

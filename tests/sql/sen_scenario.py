@@ -304,6 +304,21 @@ POPULATION = [
 ]
 
 
+# Published England figures (ref_published_measures): the period's results are of 2022/23
+# (year 2023); the 2024 and Blackpool (890) rows are decoys the gap measures must not use.
+PUBLISHED = [
+    ("ks2_rwm_expected", "group=EHCP", 2023, "970", 8.0),
+    ("ks2_rwm_expected", "group=SEN_support", 2023, "970", 20.0),
+    ("ks2_rwm_expected", "group=no_SEN", 2023, "970", 70.0),
+    ("ks2_rwm_expected", "group=EHCP", 2024, "970", 9.0),  # a later year: not used
+    ("ks2_rwm_expected", "group=EHCP", 2023, "890", 1.0),  # an LA, not England
+    ("ks4_attainment8", "group=EHCP", 2023, "970", 14.0),
+    ("ks4_attainment8", "group=SEN_support", 2023, "970", 33.5),
+    ("ks4_attainment8", "group=no_SEN", 2023, "970", 50.0),
+    ("ks4_attainment8", "group=no_SEN", 2024, "970", 51.0),  # a later year: not used
+]
+
+
 def load_scenario(engine) -> None:
     """Load every source of the scenario into an empty warehouse."""
     warehouse.ensure_schema(engine)
@@ -331,6 +346,9 @@ def load_scenario(engine) -> None:
     warehouse.replace_rows(
         engine, "src_reference__establishments", frame("urn ukprn type_of_establishment", ESTABLISHMENTS), {}
     )
+    published = frame("measure_id breakdown year la_code value", PUBLISHED)
+    published["numerator"] = published["denominator"] = None
+    warehouse.replace_rows(engine, "ref_published_measures", published, {})
 
 
 # ----------------------------------------------------------------------------- expected
@@ -372,6 +390,8 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("ehcp_new_12m", "all"): _count(7),  # A1 A2 A3 A4 A5 A10 A12
     ("ehcp_new_rate_12m", "all"): _rate(7),
     ("ehcp_in_force", "all"): _count(13),
+    # on the census day 18 Jan 2024: P3-P6, P8-P11, P15, P17; P1 starts the day after
+    ("ehcp_in_force_january", "all"): _count(10),
     ("ehcp_rate", "all"): _rate(13),
     ("ehcp_20wk_6m", "all"): _pct(2, 3),  # A1 (140 d) and A4 within; A2 (141 d) not
     ("ehcp_20wk_6m_all", "all"): _pct(3, 5),  # + A3 (exception, 183 d), A12 (exception, 92 d)
@@ -398,6 +418,13 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("ks4_attainment8", "group=EHCP"): _mean(20.5, 1),
     ("ks4_attainment8", "group=SEN_support"): _mean(35, 1),  # I has no score
     ("ks4_attainment8", "group=no_SEN"): _mean(95.5, 2),
+    # gap to England, same group and year (2023): local value - published; denominator = local pupils
+    ("ks2_rwm_expected_gap_national", "group=EHCP"): (None, 2, 50 - 8.0),
+    ("ks2_rwm_expected_gap_national", "group=SEN_support"): (None, 1, 100 - 20.0),
+    ("ks2_rwm_expected_gap_national", "group=no_SEN"): (None, 2, 50 - 70.0),
+    ("ks4_attainment8_gap_national", "group=EHCP"): (None, 1, 20.5 - 14.0),
+    ("ks4_attainment8_gap_national", "group=SEN_support"): (None, 1, 35 - 33.5),
+    ("ks4_attainment8_gap_national", "group=no_SEN"): (None, 2, 95.5 / 2 - 50.0),
     # therapies
     ("therapy_referrals", "all"): _count(5),
     ("therapy_referrals", "service=SLT"): _count(2),

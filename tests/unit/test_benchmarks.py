@@ -75,3 +75,27 @@ def test_a_neutral_measure_is_compared_but_not_ranked(engine):
     warehouse.replace_rows(engine, "measures", measures_rows([("pupils_sen_share", "2025-03", "group=EHCP", 5.0)]), {})
     got = compare(engine, share, "2025-10", "890", "neutral")
     assert got.year == 2025 and got.england is not None and got.rank is None and got.quartile is None
+
+
+@pytest.mark.parametrize("year, day", [(2024, 18), (2025, 16), (2026, 15)])
+def test_the_sen2_census_day_is_the_third_thursday_of_january(year, day):
+    from datetime import date
+
+    from pipeline.measures import january_census_date
+
+    assert january_census_date(year) == date(year, 1, day)
+
+
+def test_the_return_check_sets_the_records_beside_dfe_s_figure_for_the_area(engine):
+    from pipeline.benchmarks import return_check_section
+    from pipeline.registry import registry_by_id
+
+    warehouse.replace_rows(engine, "measures", measures_rows([
+        ("ehcp_in_force_january", "2025-03", "all", 1670.0),
+        ("ehcp_20wk_calendar_year", "2025-06", "all", 61.7),
+    ]), {})
+    table = return_check_section(engine, "2025-06", "890", registry_by_id())
+    cells = {r["header"]: [c["text"] for c in r["cells"]] for r in table["rows"]}
+    assert cells["EHC plans in force on the January census day"] == ["January 2025", "1,670", "1,661", "+9"]
+    assert cells["New EHC plans issued within 20 weeks, excluding exceptions (%)"] == [
+        "2024", "61.7%", "61.6%", "+0.1 points"]

@@ -41,7 +41,12 @@ def test_sections_and_statuses_follow_measures_md():
     by_id = registry.registry_by_id()
     gaps = [m for m in by_id.values() if m.id.endswith("_gap_national")]
     assert {m.id for m in gaps} >= {"ks2_rwm_expected_gap_national", "ks4_attainment8_gap_national"}
-    assert all(m.status == "not_yet_computed" for m in gaps)
+    # KS2 and KS4 gaps come from the published LAIT figures by SEN group; England's absence by
+    # SEN group is not in the published subset, so those two wait for it.
+    assert {m.id for m in gaps if m.status == "computed"} == {"ks2_rwm_expected_gap_national",
+                                                             "ks4_attainment8_gap_national"}
+    assert {m.id for m in gaps if m.status == "not_yet_computed"} == {"absence_rate_gap_national",
+                                                                     "persistent_absence_gap_national"}
     later = [m for m in by_id.values() if m.section in ("preparing_for_adulthood", "programme")]
     assert {m.id for m in later} == {
         "post16_eet", "post19_eet", "senco_trained",
