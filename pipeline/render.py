@@ -32,6 +32,9 @@ from pipeline.benchmarks import benchmark_section
 from pipeline.measures import MEASURE_COLUMNS, plan_run, read_snapshots
 from pipeline.periods import parse_period, shift_period
 from pipeline.registry import BREAKDOWN_VALUES, Measure, load_registry
+from pipeline.oba import CONFIG_PATH as OBA_CONFIG_PATH
+from pipeline.oba import load_oba_settings
+from pipeline.oba_pack import oba_section
 from pipeline.spc_pack import CONFIG_PATH, load_spc_settings, spc_section
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ SECTION_HEADINGS = {
     "outcomes": "Outcomes for children and young people",
     "therapies": "Waiting times for children's therapies",
     "spc": "Statistical process control charts",
+    "oba": "Outcomes-Based Accountability: scorecards and turning the curve",
     "quality": "Appendix A: data quality",
     "dictionary": "Appendix B: data dictionary",
     "glossary": "Appendix C: words used in this report",
@@ -591,6 +595,7 @@ def build_context(
     validation_csv: Path | None = None,
     history_months: int = 24,
     spc_config: Path = CONFIG_PATH,
+    oba_config: Path = OBA_CONFIG_PATH,
 ) -> dict:
     """Everything the templates show, as text: the report's content without its layout.
 
@@ -607,6 +612,7 @@ def build_context(
         raise RenderError(f"No measures have been built for {period}: run "
                           f"`python -m pipeline run --period {period} ...` first.")
     registry = {m.id: m for m in load_registry()}
+    spc_settings = load_spc_settings(registry, spc_config)
     history = read_history(engine, period, max(history_months, 13))
     months = [shift_period(period, -k) for k in range(history_months - 1, -1, -1)]
     data = ReportData(period, history, registry, months, stale_sources(snapshots))
@@ -629,7 +635,8 @@ def build_context(
         "ehcp": _ehcp(data, population.year if population else None),
         "outcomes": _outcomes(data, used),
         "therapies": _therapies(data),
-        "spc": spc_section(history.row, registry, months, load_spc_settings(registry, spc_config)),
+        "spc": spc_section(history.row, registry, months, spc_settings),
+        "oba": oba_section(history.row, registry, months, load_oba_settings(registry, oba_config), spc_settings),
         "quality": _quality(read_validation_rows(validation_csv)),
         "dictionary": _dictionary(registry),
         "period": period_label(period),

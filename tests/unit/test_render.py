@@ -21,7 +21,8 @@ import pytest
 
 from pipeline import render, warehouse
 from pipeline.quality import REPORT_COLUMNS
-from pipeline.registry import load_registry
+from pipeline.oba import NOT_WRITTEN, load_oba_settings
+from pipeline.registry import load_registry, registry_by_id
 from pipeline.spc_chart import ASSURANCE_SHORT, VARIATION_SHORT
 from pipeline.spc_pack import SPC_SERIES
 
@@ -301,7 +302,8 @@ def context(built):
 def test_every_chart_is_an_svg_image_with_title_desc_and_alt(context):
     html = render.render_html(context)
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"', html)
-    assert len(images) == html.count("<img") == 4 + 2 + 5 * 6 + len(SPC_SERIES)
+    curves = sum(len(a.headlines) for a in load_oba_settings(registry_by_id()))
+    assert len(images) == html.count("<img") == 4 + 2 + 5 * 6 + len(SPC_SERIES) + curves
     for encoded, alt in images:
         svg = base64.b64decode(encoded).decode("utf-8")
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
@@ -378,3 +380,12 @@ def test_the_comparison_with_england_has_a_row_a_benchmarked_measure(built):
     assert squash("The area beside England, its region and its statistical neighbours") in text
     for benchmark in BENCHMARKS:
         assert squash(benchmark.title) in text, benchmark.title
+
+
+def test_the_oba_pages_have_each_area_and_say_what_is_not_yet_written(built):
+    text = squash("".join(built["pages"]))
+    assert squash(render.SECTION_HEADINGS["oba"]) in text
+    for area in load_oba_settings(registry_by_id()):
+        assert squash(f"Area of concern {area.ref}: {area.title}") in text
+    assert squash("Has the curve turned?") in text and squash(NOT_WRITTEN) in text
+    assert squash("The forecast if nothing changes is a straight line fitted to the last 12 months") in text
