@@ -1,9 +1,10 @@
 """How the area compares: a measure beside England, its region and its statistical neighbours.
 
-For each measure in ``BENCHMARKS`` the comparison uses the latest year that DfE has
-published and the area's own figure *for that same year*, taken from the measures the
-pipeline built from the feeds (for example the calendar-year 20-week figure of the measures
-of December, or of any month of the year after).  Rank and quartile place the area's own
+For each measure in ``BENCHMARKS`` the comparison uses the latest year for which DfE has
+published a figure and the area has its own figure *for that same year*, taken from the
+measures the pipeline built from the feeds (for example the calendar-year 20-week figure of
+the measures of December, or of any month of the year after).  When the area has no figure
+for any published year, the latest published figures are shown with the area's left blank.  Rank and quartile place the area's own
 figure among every LA's published figure for that year (the area's published figure left
 out), best first by the measure's polarity; they are not given for a measure that is
 neither better higher nor lower.  The statistical neighbours' figure is the mean of those of
@@ -53,8 +54,8 @@ class Comparison:
     """One measure of the area beside the published figures of the same year."""
 
     benchmark: Benchmark
-    year: int | None  # the year compared (None: no year with both figures)
-    local: float | None
+    year: int | None  # the year compared: the latest with both figures, else the latest published
+    local: float | None  # None: the area has no figure of its own for that year
     england: float | None
     region: float | None
     neighbours: float | None
@@ -113,17 +114,19 @@ def compare(engine: sa.Engine, benchmark: Benchmark, period: str, la_code: str, 
     latest = int(england_years[-1]) if england_years else None
     local = local_by_year(engine, benchmark, period)
     shared = [int(y) for y in england_years if int(y) in local]
-    if not shared:
-        return Comparison(benchmark, None, None, None, None, None, 0, None, None, None, latest)
-    year = shared[-1]
+    if latest is None:
+        return Comparison(benchmark, None, None, None, None, None, 0, None, None, None, None)
+    year = shared[-1] if shared else latest
     of_year = published[published["year"] == year].set_index("la_code")["value"]
     region_code = _region_of(engine, la_code)
     neighbours = _neighbours_of(engine, la_code)
     neighbour_values = [float(of_year[c]) for c in neighbours if c in of_year.index]
     la_values = _la_values(engine, of_year, exclude=la_code)
-    rank = rank_among(local[year], la_values, polarity) if polarity in ("up", "down") and la_values else None
+    own = local.get(year)
+    rank = rank_among(own, la_values, polarity) if own is not None and polarity in ("up", "down") and la_values \
+        else None
     return Comparison(
-        benchmark, year, local[year], float(of_year["970"]),
+        benchmark, year, own, float(of_year["970"]),
         float(of_year[region_code]) if region_code in of_year.index else None,
         sum(neighbour_values) / len(neighbour_values) if neighbour_values else None, len(neighbour_values),
         rank[0] if rank else None, rank[1] if rank else None, rank[2] if rank else None, latest)
@@ -162,22 +165,23 @@ def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, regis
         polarity = measure.polarity_for(benchmark.breakdown)
         got = compare(engine, benchmark, period, la_code, polarity) if la_code else None
         if got is None or got.year is None:
-            latest = year_label(benchmark.year_kind, got.latest_published) if got and got.latest_published else "-"
             rows.append({"header": benchmark.title, "badge": "", "cells": [
-                {"text": latest, "css": ""}, {"text": "no figure of this area for that year", "css": ""},
+                {"text": "-", "css": ""}, {"text": "nothing published", "css": ""},
                 *[{"text": "-", "css": ""} for _ in range(5)]]})
             continue
         unit = measure.unit
-        rank = (f"{got.rank} of {got.ranked_out_of}" if got.rank else "not ranked")
+        rank = (f"{got.rank} of {got.ranked_out_of}" if got.rank else
+                "not ranked" if got.local is not None else "-")
         rows.append({"header": benchmark.title, "badge": "", "cells": [
             {"text": year_label(benchmark.year_kind, got.year), "css": ""},
-            {"text": _figure(got.local, unit), "css": "num"},
+            {"text": _figure(got.local, unit) if got.local is not None else "no figure for that year", "css": "num"},
             {"text": _figure(got.england, unit), "css": "num"},
             {"text": _figure(got.region, unit), "css": "num"},
             {"text": f"{_figure(got.neighbours, unit)} ({got.neighbours_count} of 10)" if got.neighbours_count
              else "not published", "css": "num"},
             {"text": rank, "css": "num"},
-            {"text": QUARTILE_WORDS.get(got.quartile, "not ranked: neither higher nor lower is better"), "css": ""},
+            {"text": QUARTILE_WORDS.get(got.quartile, "not ranked: neither higher nor lower is better"
+                                        if got.local is not None else "-"), "css": ""},
         ]})
     return {"table": {"caption": "The area beside England, its region and its statistical neighbours",
                       "css": "summary benchmarks", "note": "",

@@ -64,10 +64,11 @@ def test_blackpool_2024_beside_the_published_figures(engine):
     assert got.rank == 1 + int((of_2024 > 61.7).sum()) and got.ranked_out_of == len(of_2024) + 1
 
 
-def test_no_local_figure_for_a_published_year_means_no_comparison(engine):
+def test_without_a_local_figure_for_the_published_year_the_published_figures_still_show(engine):
     warehouse.replace_rows(engine, "measures", measures_rows([("ehcp_20wk_calendar_year", "2026-10", "all", 55.0)]), {})
     got = compare(engine, TIMELINESS, "2026-10", "890", "up")
-    assert got.year is None and got.local is None and got.latest_published == 2024
+    assert got.year == got.latest_published == 2024 and got.local is None and got.rank is None
+    assert got.england == 46.4 and got.neighbours_count == 10  # the published figures still shown
 
 
 def test_a_neutral_measure_is_compared_but_not_ranked(engine):
