@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from pipeline.formatting import period_label
 from pipeline.periods import parse_period
 from pipeline.warehouse import read_sql_frame
 
@@ -157,7 +158,8 @@ def _figure(value: float | None, unit: str | None) -> str:
     return f"{value:,.1f}%" if unit == "percent" else f"{value:,.1f}"
 
 
-def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, registry: dict) -> dict:
+def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, registry: dict,
+                      provider_code: str | None = None) -> dict:
     """The pack's comparison table: a row a benchmarked measure (template context)."""
     rows = []
     for benchmark in BENCHMARKS:
@@ -188,7 +190,8 @@ def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, regis
                       "columns": ["Measure", "Year", "This area", "England", "Region",
                                   "Statistical neighbours (average)", "Rank among LAs (1 = best)", "Quartile"],
                       "rows": rows},
-            "return_check": return_check_section(engine, period, la_code, registry)}
+            "return_check": return_check_section(engine, period, la_code, registry),
+            "waits": waits_section(engine, period, provider_code)}
 
 
 QUARTILE_WORDS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "bottom quarter"}
@@ -229,3 +232,58 @@ def return_check_section(engine: sa.Engine, period: str, la_code: str | None, re
                     "the records were counted differently; worth checking before the next return.",
             "columns": ["Measure", "Year", "From the area's records", "Published by DfE", "Difference"],
             "rows": rows}
+
+
+WAIT_SERVICES = {"SLT": "Speech and language therapy", "OT": "Occupational therapy", "PHYSIO": "Physiotherapy",
+                 "CDS": "Community paediatrics (child development)"}
+
+
+def waits_section(engine: sa.Engine, period: str, provider_code: str | None) -> dict:
+    """Children waiting over 18 weeks (%) beside NHS England's published figures, a row a service.
+
+    The month compared is the latest NHS England has published for which the area has its own
+    figure, else the latest published. The area's NHS trust (``provider_code``) is shown as
+    NHS England published it; rank and quartile place the area's own figure among the other
+    trusts (lower is better).
+    """
+    published = read_sql_frame(engine, "select period, org_type, org_code, service, total_waiting, "
+                                        "waiting_over_18_weeks from ref_community_health_waits "
+                                        "where total_waiting > 0 and waiting_over_18_weeks is not null")
+    published["percent"] = 100 * published["waiting_over_18_weeks"] / published["total_waiting"]
+    rows = []
+    for service, label in WAIT_SERVICES.items():
+        mine = published[published["service"] == service]
+        local = local_by_month(engine, "therapy_over_18w", f"service={service}", period)
+        months = sorted(mine["period"].unique())
+        shared = [m for m in months if m in local]
+        if not months:
+            continue
+        month = shared[-1] if shared else months[-1]
+        of_month = mine[mine["period"] == month]
+        england = of_month.loc[of_month["org_type"] == "National", "percent"]
+        trust = of_month.loc[(of_month["org_type"] == "Provider") & (of_month["org_code"] == provider_code), "percent"]
+        others = list(of_month.loc[(of_month["org_type"] == "Provider") & (of_month["org_code"] != provider_code),
+                                   "percent"])
+        own = local.get(month)
+        rank = rank_among(own, others, "down") if own is not None and others else None
+        rows.append({"header": label, "badge": "", "cells": [
+            {"text": period_label(month), "css": ""},
+            {"text": _figure(own, "percent") if own is not None else "no figure for that month", "css": "num"},
+            {"text": _figure(float(trust.iloc[0]), "percent") if len(trust) else
+             ("no trust set" if not provider_code else "not published"), "css": "num"},
+            {"text": _figure(float(england.iloc[0]), "percent") if len(england) else "not published", "css": "num"},
+            {"text": f"{rank[0]} of {rank[1]}" if rank else "-", "css": "num"},
+            {"text": QUARTILE_WORDS[rank[2]] if rank else "-", "css": ""}]})
+    return {"caption": "Children waiting more than 18 weeks (%), beside NHS England's published figures",
+            "css": "summary benchmarks", "note": "",
+            "columns": ["Service", "Month", "From the area's records", "The area's NHS trust, as published",
+                        "England", "Rank among NHS trusts (1 = best)", "Quartile"], "rows": rows}
+
+
+def local_by_month(engine: sa.Engine, measure_id: str, breakdown: str, period: str) -> dict[str, float]:
+    """The area's figure of each month up to ``period``."""
+    rows = read_sql_frame(engine, "select period, value from measures where measure_id = :m and breakdown = :b "
+                                  "and period <= :p and value is not null",
+                          {"m": measure_id, "b": breakdown, "p": period})
+    return dict(zip(rows["period"], rows["value"].astype(float)))
+

@@ -25,6 +25,7 @@ class Settings:
     la_code: str | None = None
     area_name: str = "Demo area (synthetic data modelled on Blackpool)"
     inbox: Path | None = None  # where feeds are dropped; default <data>/inbox
+    nhs_provider_code: str | None = None  # the area's community health NHS trust (ODS code, e.g. RXL)
 
     @property
     def inbox_dir(self) -> Path:
@@ -71,4 +72,5 @@ def load_settings(
         la_code=la_code or os.environ.get("SEND_LA_CODE") or None,
         area_name=os.environ.get("SEND_AREA_NAME") or Settings.area_name,
         inbox=Path(os.environ["SEND_INBOX_DIR"]) if os.environ.get("SEND_INBOX_DIR") else None,
+        nhs_provider_code=os.environ.get("SEND_NHS_PROVIDER_CODE") or None,
     )

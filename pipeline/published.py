@@ -42,6 +42,12 @@ LAIT_MEASURES = {  # LAIT measure id -> (our measure id, breakdown)
     "SEN_TotSENSuP": ("pupils_sen_share", "group=SEN_support"),
 }
 MEASURE_COLUMNS = ["measure_id", "breakdown", "year", "la_code", "numerator", "denominator", "value"]
+WAITS_COLUMNS = ["period", "org_type", "org_code", "org_name", "service", "total_waiting", "waiting_over_18_weeks",
+                 "waiting_over_52_weeks"]
+WAITS_SERVICES = {  # NHS England CYP service line -> this project's therapy service
+    "Therapy interventions: Speech and language": "SLT", "Therapy interventions: Occupational therapy": "OT",
+    "Therapy interventions: Physiotherapy": "PHYSIO", "Community paediatric service": "CDS",
+}
 LEVELS = {"National": "national", "Regional": "region", "Local authority": "la"}
 
 
@@ -114,7 +120,24 @@ def extract_published(source: Path, out: Path = PUBLISHED_DIR) -> dict[str, int]
         neighbours = [{"la_code": r["la_code"], "sn_rank": r["sn_rank"], "neighbour_la_code": r["neighbour_la_code"]}
                       for r in csv.DictReader(handle)]
     _write(out / "statistical_neighbours.csv", ["la_code", "sn_rank", "neighbour_la_code"], neighbours)
-    return {"measures.csv": len(rows), "geography.csv": len(geography), "statistical_neighbours.csv": len(neighbours)}
+    waits = _waits_rows(source / "community_health_waits.csv")
+    _write(out / "community_health_waits.csv", WAITS_COLUMNS, waits)
+    return {"measures.csv": len(rows), "geography.csv": len(geography), "statistical_neighbours.csv": len(neighbours),
+            "community_health_waits.csv": len(waits)}
+
+
+def _waits_rows(path: Path) -> list[dict]:
+    """NHS England's CYP community health waiting lists for the four therapy services we measure."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            service = WAITS_SERVICES.get(row["service_line"])
+            if service is None or row["org_type"] not in ("National", "Region", "Provider"):
+                continue
+            over_18 = [row["waiting_18_52_weeks"], row["waiting_over_52_weeks"]]
+            out.append({**row, "service": service, "org_code": row["org_code"] or "",
+                        "waiting_over_18_weeks": "" if "" in over_18 else str(sum(int(v) for v in over_18))})
+    return out
 
 
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -132,7 +155,8 @@ def read_published(folder: Path = PUBLISHED_DIR) -> dict[str, pd.DataFrame]:
     frames = {}
     expected = {"measures.csv": MEASURE_COLUMNS,
                 "geography.csv": ["la_code", "new_la_code", "area_name", "geographic_level", "region_code"],
-                "statistical_neighbours.csv": ["la_code", "sn_rank", "neighbour_la_code"]}
+                "statistical_neighbours.csv": ["la_code", "sn_rank", "neighbour_la_code"],
+                "community_health_waits.csv": WAITS_COLUMNS}
     for name, columns in expected.items():
         path = folder / name
         if not path.exists():
@@ -147,16 +171,20 @@ def read_published(folder: Path = PUBLISHED_DIR) -> dict[str, pd.DataFrame]:
         measures[column] = pd.to_numeric(measures[column].replace("", None), errors="raise").astype("float64")
     measures["year"] = measures["year"].astype("int64")
     frames["statistical_neighbours.csv"]["sn_rank"] = frames["statistical_neighbours.csv"]["sn_rank"].astype("int64")
+    waits = frames["community_health_waits.csv"]
+    for column in WAITS_COLUMNS[5:]:
+        waits[column] = pd.to_numeric(waits[column].replace("", None), errors="raise").astype("float64")
     return frames
 
 
 def load_published(engine: sa.Engine, folder: Path = PUBLISHED_DIR) -> int:
-    """Replace ``ref_published_measures``, ``ref_geography`` and ``ref_statistical_neighbours``."""
+    """Replace the four ``ref_*`` tables from the committed files, in one transaction."""
     frames = read_published(folder)
     with engine.begin() as conn:
         warehouse.replace_rows(conn, "ref_published_measures", frames["measures.csv"], {})
         warehouse.replace_rows(conn, "ref_geography", frames["geography.csv"], {})
         warehouse.replace_rows(conn, "ref_statistical_neighbours", frames["statistical_neighbours.csv"], {})
+        warehouse.replace_rows(conn, "ref_community_health_waits", frames["community_health_waits.csv"], {})
     log.info("published statistics loaded: %d rows", len(frames["measures.csv"]))
     return len(frames["measures.csv"])
 

@@ -596,6 +596,7 @@ def build_context(
     history_months: int = 24,
     spc_config: Path = CONFIG_PATH,
     oba_config: Path = OBA_CONFIG_PATH,
+    nhs_provider_code: str | None = None,
 ) -> dict:
     """Everything the templates show, as text: the report's content without its layout.
 
@@ -631,7 +632,8 @@ def build_context(
         "headings": SECTION_HEADINGS,
         "cover": _cover(data, snapshots, area_name, produced_on),
         "summary": _summary(data),
-        "benchmarks": benchmark_section(engine, period, plan_run(engine, period).la_code, registry),
+        "benchmarks": benchmark_section(engine, period, plan_run(engine, period).la_code, registry,
+                                        nhs_provider_code),
         "ehcp": _ehcp(data, population.year if population else None),
         "outcomes": _outcomes(data, used),
         "therapies": _therapies(data),
@@ -674,6 +676,7 @@ def render_highlight_report(
     produced_on: date,
     validation_csv: Path | None = None,
     history_months: int = 24,
+    nhs_provider_code: str | None = None,
 ) -> Path:
     """Render the period's highlight report to ``out_dir/SEND-highlight-report-<period>.pdf``.
 
@@ -702,7 +705,8 @@ def render_highlight_report(
     """
     started = time.perf_counter()
     context = build_context(engine, period, area_name=area_name, produced_on=produced_on,
-                            validation_csv=validation_csv, history_months=history_months)
+                            validation_csv=validation_csv, history_months=history_months,
+                            nhs_provider_code=nhs_provider_code)
     path = write_pdf(render_html(context), Path(out_dir) / f"SEND-highlight-report-{period}.pdf")
     log.info("rendered %s in %.1f s", path, time.perf_counter() - started)
     return path

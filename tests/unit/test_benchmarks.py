@@ -100,3 +100,28 @@ def test_the_return_check_sets_the_records_beside_dfe_s_figure_for_the_area(engi
     assert cells["EHC plans in force on the January census day"] == ["January 2025", "1,670", "1,661", "+9"]
     assert cells["New EHC plans issued within 20 weeks, excluding exceptions (%)"] == [
         "2024", "61.7%", "61.6%", "+0.1 points"]
+
+
+def test_therapy_waits_beside_nhs_england_for_the_same_month(engine):
+    from pipeline.benchmarks import waits_section
+
+    warehouse.replace_rows(engine, "measures", measures_rows([
+        ("therapy_over_18w", "2023-10", "service=SLT", 41.7),
+        ("therapy_over_18w", "2026-10", "service=SLT", 30.0),  # a month NHS England has not published
+    ]), {})
+    table = waits_section(engine, "2026-10", "RXL")
+    cells = {r["header"]: [c["text"] for c in r["cells"]] for r in table["rows"]}
+    # England, October 2023: (22,820 waiting 18-52 weeks + 4,113 over 52) / 67,790 = 39.7%;
+    # Blackpool Teaching Hospitals (RXL): (60 + 5) / 155 = 41.9%
+    slt = cells["Speech and language therapy"]
+    assert slt[:4] == ["October 2023", "41.7%", "41.9%", "39.7%"]
+    rank, out_of = (int(x) for x in slt[4].split(" of "))
+    assert 1 <= rank <= out_of and slt[5].endswith("quarter")
+    assert cells["Occupational therapy"][1] == "no figure for that month" and cells["Occupational therapy"][4] == "-"
+
+
+def test_without_a_trust_the_waits_table_says_so(engine):
+    from pipeline.benchmarks import waits_section
+
+    table = waits_section(engine, "2026-10", None)
+    assert {r["cells"][2]["text"] for r in table["rows"]} == {"no trust set"}
