@@ -597,6 +597,7 @@ def build_context(
     spc_config: Path = CONFIG_PATH,
     oba_config: Path = OBA_CONFIG_PATH,
     nhs_provider_code: str | None = None,
+    la_code: str | None = None,
 ) -> dict:
     """Everything the templates show, as text: the report's content without its layout.
 
@@ -632,7 +633,7 @@ def build_context(
         "headings": SECTION_HEADINGS,
         "cover": _cover(data, snapshots, area_name, produced_on),
         "summary": _summary(data),
-        "benchmarks": benchmark_section(engine, period, plan_run(engine, period).la_code, registry,
+        "benchmarks": benchmark_section(engine, period, la_code or plan_run(engine, period).la_code, registry,
                                         nhs_provider_code),
         "ehcp": _ehcp(data, population.year if population else None),
         "outcomes": _outcomes(data, used),
@@ -677,6 +678,7 @@ def render_highlight_report(
     validation_csv: Path | None = None,
     history_months: int = 24,
     nhs_provider_code: str | None = None,
+    la_code: str | None = None,
 ) -> Path:
     """Render the period's highlight report to ``out_dir/SEND-highlight-report-<period>.pdf``.
 
@@ -697,6 +699,10 @@ def render_highlight_report(
         appendix says there was none).
     history_months
         How many months the trend charts span, ending with ``period``.
+    nhs_provider_code
+        The area's community health NHS trust (ODS code), for the therapy waits comparison.
+    la_code
+        The area's DfE LA number for the comparisons (default: the SEN2 header's).
 
     Returns
     -------
@@ -706,7 +712,7 @@ def render_highlight_report(
     started = time.perf_counter()
     context = build_context(engine, period, area_name=area_name, produced_on=produced_on,
                             validation_csv=validation_csv, history_months=history_months,
-                            nhs_provider_code=nhs_provider_code)
+                            nhs_provider_code=nhs_provider_code, la_code=la_code)
     path = write_pdf(render_html(context), Path(out_dir) / f"SEND-highlight-report-{period}.pdf")
     log.info("rendered %s in %.1f s", path, time.perf_counter() - started)
     return path

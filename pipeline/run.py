@@ -170,7 +170,7 @@ def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
     return render_highlight_report(engine, period, settings.packs_dir / period, area_name=settings.area_name,
                                    produced_on=produced_on(period),
                                    validation_csv=settings.reports_dir / period / "validation-report.csv",
-                                   nhs_provider_code=settings.nhs_provider_code)
+                                   nhs_provider_code=settings.nhs_provider_code, la_code=settings.la_code)
 
 
 def publish_period(period: str, settings: Settings, engine: sa.Engine, pdf: Path,
