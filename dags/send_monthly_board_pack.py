@@ -33,7 +33,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, TriggerRule, dag, task, task_group
 
-FEEDS = ("council_send", "school_census", "therapies", "reference")  # pipeline.feeds.FEEDS (a test checks)
+FEEDS = ("council_send", "school_census", "therapies", "reference", "programme")  # pipeline.feeds.FEEDS (a test checks)
 POOL = "send_warehouse"
 MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
 

@@ -205,11 +205,55 @@ ESTABLISHMENTS = Table(
              Column("phase", **_opt)),
 )
 
+# The programme feed: the plan itself (plan.yaml, staged as one row a milestone by
+# pipeline.stage.programme) and the tracker, risks, evidence and feedback the programme
+# office keeps. None of it is about a child; free-text notes are about actions. Codes are
+# read in any case and kept in upper case, like every code.
+REFS = Column("linked_refs", TEXT, **_opt)  # action refs, e.g. "1.1.1; 4.1.3"
+PLAN = Table(
+    feed="programme", name="plan", file_pattern=r"^plan\.yaml$", key=("milestone_id",),
+    columns=(Column("milestone_id", CODE, nullable=False), Column("action_ref", CODE, nullable=False),
+             Column("focus_area_ref", CODE, nullable=False), Column("area_ref", CODE, nullable=False),
+             Column("milestone_text", TEXT, nullable=False), Column("due_date", PLANNED_DATE),
+             Column("recurrence", CODE, codes=("MONTH", "QUARTER")), Column("action_title", TEXT, nullable=False),
+             Column("action_leads", TEXT)),
+)
+TRACKER = Table(
+    feed="programme", name="tracker", file_pattern=r"^tracker\.csv$", key=("milestone_id",),
+    columns=(Column("milestone_id", CODE, nullable=False),
+             Column("status", CODE, codes=("NOT_STARTED", "IN_PROGRESS", "COMPLETE", "BLOCKED"), nullable=False),
+             Column("revised_due_date", PLANNED_DATE), Column("update_note", TEXT, **_opt),
+             Column("updated_on", DATE), Column("updated_by_role", TEXT, **_opt)),
+)
+RISKS = Table(
+    feed="programme", name="risks", file_pattern=r"^risks\.csv$", key=("risk_id",),
+    columns=(Column("risk_id", CODE, nullable=False), Column("title", TEXT, nullable=False),
+             Column("owner_role", TEXT, **_opt),
+             *(Column(c, INT, minimum=1, maximum=5, nullable=False)
+               for c in ("likelihood", "impact", "target_likelihood", "target_impact")),
+             Column("mitigation", TEXT, **_opt), REFS, Column("status", CODE, codes=("OPEN", "CLOSED"), nullable=False),
+             Column("reviewed_on", DATE)),
+)
+EVIDENCE = Table(
+    feed="programme", name="evidence", file_pattern=r"^evidence\.csv$", key=("evidence_id",),
+    columns=(Column("evidence_id", CODE, nullable=False), Column("title", TEXT, nullable=False), REFS,
+             Column("kind", TEXT, **_opt), Column("location", TEXT, **_opt), Column("added_on", DATE, nullable=False)),
+)
+FEEDBACK = Table(
+    feed="programme", name="feedback", file_pattern=r"^feedback\.csv$", key=("id",),
+    renames=(("id", "feedback_id"),),
+    columns=(Column("id", CODE, nullable=False), Column("received_on", DATE, nullable=False),
+             Column("theme", TEXT, **_opt), Column("you_said", TEXT, nullable=False),
+             Column("we_are_doing", TEXT, **_opt), Column("we_did", TEXT, **_opt),
+             Column("status", CODE, codes=("OPEN", "IN_PROGRESS", "DONE"), **_opt), REFS),
+)
+
 TABLES: dict[str, tuple[Table, ...]] = {
     "council_send": COUNCIL_SEND,
     "school_census": (CENSUS, KS2, KS4),
     "therapies": (REFERRALS,),
     "reference": (POPULATION, ESTABLISHMENTS),
+    "programme": (PLAN, TRACKER, RISKS, EVIDENCE, FEEDBACK),
 }
 FEEDS = tuple(TABLES)
 

@@ -22,6 +22,7 @@ from pipeline.land import Landed
 from pipeline.reading import UnreadableFile
 from pipeline.stage import warehouse_columns
 from pipeline.stage.council_send import missing_modules, stage_snapshot
+from pipeline.stage.programme import stage_programme
 from pipeline.stage.reference import stage_reference
 from pipeline.stage.school_census import stage_census, stage_results
 from pipeline.stage.therapies import stage_referrals
@@ -66,6 +67,8 @@ def stage_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame],
         frame, notes = stage_census(path, key)
     elif landed.feed == "school_census":
         frame, notes = stage_results(path, get_table("school_census", table_name), key)
+    elif landed.feed == "programme":
+        frame, notes = stage_programme(path, get_table("programme", table_name), key)
     else:
         frame, notes = stage_reference(path, get_table(landed.feed, table_name), key)
     return {table_name: frame}, notes

@@ -52,6 +52,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.identifiers import UPN_ALPHABET, nhs_check_digit, upn_check_letter
+from pipeline.periods import period_end
+from pipeline.synthetic_programme import write_programme
 
 log = logging.getLogger(__name__)
 
@@ -2036,6 +2038,7 @@ def write_inbox(out: Path, *, scale: float = 1.0, seed: int = 20251, end_period:
                                                reference / "population.csv")}}
     school = _write_school_census(pupils, council, timeline, seed, out / "school_census")
     rows["school_census"] = school["rows"]
+    rows["programme"] = write_programme(out / "programme", seed, period_end(end_period))
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*.csv"))
     log.info("synthetic inbox written to %s: %d files", out, len(files))
     return {"out": str(out), "scale": scale, "seed": seed, "end_period": end_period,

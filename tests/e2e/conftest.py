@@ -321,7 +321,7 @@ def small_inbox(tmp_path_factory) -> Path:
                    "--end-period", SYNTHETIC_ARGS["end_period"], "--seed", SYNTHETIC_ARGS["seed"])
     assert done.returncode == 0, done.describe()
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*.csv"))
-    assert len(names) == 27 and "therapies/therapy_referrals_05-11-2026.csv" in names, names
+    assert len(names) == 27 + 4 and "programme/tracker.csv" in names and "therapies/therapy_referrals_05-11-2026.csv" in names, names
     return out
 
 

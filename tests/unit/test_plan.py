@@ -105,3 +105,22 @@ def test_a_broken_plan_is_refused_naming_the_line(tmp_path, old, new, message):
     with pytest.raises(PlanError) as caught:
         load_plan(path)
     assert message in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_the_plan_stages_as_one_row_a_milestone_and_a_broken_one_is_refused_whole(tmp_path):
+    from pipeline.feeds import get_table
+    from pipeline.reading import UnreadableFile
+    from pipeline.stage.programme import stage_programme
+
+    table = get_table("programme", "plan")
+    frame, notes = stage_programme(PLAN_PATH, table, b"key")
+    assert len(frame) == 91 and notes == [] and frame["milestone_id"].is_unique
+    monthly = frame.set_index("milestone_id").loc["1.1.2.1"]
+    assert (monthly["recurrence"], str(monthly["due_date"].date())) == ("MONTH", "2022-10-31")
+    broken = tmp_path / "plan.yaml"
+    broken.write_text(GOOD.replace("due: 2026-01-31", "due: 31/01/26"), encoding="utf-8")
+    with pytest.raises(UnreadableFile) as caught:
+        stage_programme(broken, table, b"key")
+    finding = caught.value.finding
+    assert finding.blocking and finding.file == "plan.yaml"
+    assert "line 14: due '31/01/26' is not a date" in finding.sentence and "Nothing of the plan" in finding.sentence
