@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.files import atomic_path
-from pipeline import warehouse
+from pipeline import programme, warehouse
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +208,7 @@ def build_measures(engine: sa.Engine, period: str, la_code: str | None = None) -
     models = warehouse.list_models()
     with engine.begin() as conn:
         _create_run_params(conn, params)
+        programme.write_statuses(conn, params.period)  # the status words the programme models count
         warehouse.materialise_models(conn, models)
         snapshots = _snapshots_used(conn, params)
         _replace_period_rows(conn, params.period, [m.name for m in models if m.layer == "kpi"], snapshots)
@@ -355,6 +356,7 @@ def select_audit_sample(
     models = warehouse.model_closure(warehouse.list_models(), ["int_named_plans_joined"])
     with engine.connect() as conn, conn.begin() as transaction:
         _create_run_params(conn, params)
+        programme.write_statuses(conn, params.period)  # the status words the programme models count
         warehouse.materialise_models(conn, models)
         plans = warehouse.read_sql_frame(
             conn, "select named_plan_id, setting_group from int_named_plans_joined where is_in_force"

@@ -10,7 +10,10 @@ tracker was updated on or after that occurrence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+import pandas as pd
+import sqlalchemy as sa
 
 from pipeline.plan import Milestone, occurrences
 
@@ -68,3 +71,54 @@ def _due(milestone: Milestone, update: Update | None, as_at: date) -> date | Non
         past = occurrences(milestone, as_at)
         return past[-1] if past else milestone.due
     return milestone.due
+
+
+# --------------------------------------------------------------------------- a period's statuses
+
+
+STATUS_COLUMNS = ["period", "milestone_id", "action_ref", "area_ref", "status", "due_date", "original_due_date",
+                  "days_late", "completed_on_time", "update_note"]
+
+
+def status_date(period: str) -> date:
+    """The day a period's statuses are judged on: the day after it ends, when its pack is made."""
+    from pipeline.periods import period_end
+
+    return period_end(period) + timedelta(days=1)
+
+
+def period_statuses(plan: pd.DataFrame, tracker: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Every milestone's status for ``period`` from the loaded plan and tracker rows."""
+    as_at = status_date(period)
+    updates = {row.milestone_id: row for row in tracker.itertuples()}
+    rows = []
+    for m in plan.itertuples():
+        milestone = Milestone(m.milestone_id, m.milestone_text, _day(m.due_date),
+                              str(m.recurrence).lower() if isinstance(m.recurrence, str) else None)
+        tracked = updates.get(m.milestone_id)
+        update = None if tracked is None else Update(
+            m.milestone_id, str(tracked.status).lower(), _day(tracked.revised_due_date),
+            tracked.update_note if isinstance(tracked.update_note, str) else "", _day(tracked.updated_on))
+        status = milestone_status(milestone, update, as_at)
+        rows.append({"period": period, "milestone_id": m.milestone_id, "action_ref": m.action_ref,
+                     "area_ref": m.area_ref, "status": status.word, "due_date": status.due,
+                     "original_due_date": milestone.due, "days_late": status.days_late,
+                     "completed_on_time": status.completed_on_time, "update_note": update.update_note if update else ""})
+    return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+
+def _day(value: object) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def write_statuses(conn: sa.Connection, period: str) -> int:
+    """Replace the period's rows of ``programme_status`` (inside the caller's transaction)."""
+    from pipeline import warehouse
+
+    plan = warehouse.read_sql_frame(conn, "select * from src_programme__plan")
+    tracker = warehouse.read_sql_frame(conn, "select * from src_programme__tracker")
+    frame = period_statuses(plan, tracker, period)
+    warehouse.replace_rows(conn, "programme_status", frame, {"period": period})
+    return len(frame)

@@ -319,6 +319,32 @@ PUBLISHED = [
 ]
 
 
+# The programme (period 2024-03: statuses judged on 1 April 2024, the day after PE).
+# plan: (milestone, action, due, recurrence)
+PLAN = [
+    ("1.1.1.1", "1.1.1", "2024-03-31", None),  # M1 complete on 30 Mar: due, on time
+    ("1.1.1.2", "1.1.1", "2024-03-31", None),  # M2 due on PE, in progress: overdue the day after
+    ("1.1.1.3", "1.1.1", "2024-01-31", None),  # M3 completed 15 Feb: due, late
+    ("1.1.1.4", "1.1.1", "2024-02-29", None),  # M4 revised to 30 Jun: not due yet
+    ("1.1.1.5", "1.1.1", "2024-04-01", None),  # M5 due the day after PE: not due, at risk
+    ("1.1.2.1", "1.1.2", "2023-11-30", "MONTH"),  # M6 monthly, reported 31 Mar: due (31 Mar), on track
+    ("1.1.2.2", "1.1.2", None, None),  # M7 no date: never due
+]
+TRACKER = [  # (milestone, status, revised due, updated on)
+    ("1.1.1.1", "COMPLETE", None, "2024-03-30"),
+    ("1.1.1.2", "IN_PROGRESS", None, "2024-03-20"),
+    ("1.1.1.3", "COMPLETE", None, "2024-02-15"),
+    ("1.1.1.4", "IN_PROGRESS", "2024-06-30", "2024-03-01"),
+    ("1.1.2.1", "IN_PROGRESS", None, "2024-03-31"),
+]
+RISKS = [  # (risk, likelihood, impact, status)
+    ("R1", 4, 4, "OPEN"),  # 16: counted
+    ("R2", 3, 5, "OPEN"),  # 15: counted (15 or more)
+    ("R3", 5, 3, "CLOSED"),  # 15 but closed
+    ("R4", 2, 4, "OPEN"),  # 8
+]
+
+
 def load_scenario(engine) -> None:
     """Load every source of the scenario into an empty warehouse."""
     warehouse.ensure_schema(engine)
@@ -346,6 +372,17 @@ def load_scenario(engine) -> None:
     warehouse.replace_rows(
         engine, "src_reference__establishments", frame("urn ukprn type_of_establishment", ESTABLISHMENTS), {}
     )
+    plan = pd.DataFrame([{"milestone_id": m, "action_ref": a, "focus_area_ref": "1.1", "area_ref": "1",
+                          "milestone_text": f"milestone {m}", "due_date": _d(d), "recurrence": r,
+                          "action_title": f"action {a}", "action_leads": "Head of SEND"} for m, a, d, r in PLAN])
+    warehouse.replace_rows(engine, "src_programme__plan", plan, {})
+    tracker = pd.DataFrame([{"milestone_id": m, "status": st, "revised_due_date": _d(rv), "update_note": "",
+                             "updated_on": _d(u), "updated_by_role": "Programme officer"} for m, st, rv, u in TRACKER])
+    warehouse.replace_rows(engine, "src_programme__tracker", tracker, {})
+    risks = pd.DataFrame([{"risk_id": r, "title": f"risk {r}", "owner_role": "Lead", "likelihood": lk, "impact": im,
+                           "target_likelihood": 1, "target_impact": 1, "mitigation": "", "linked_refs": "1.1.1",
+                           "status": st, "reviewed_on": _d("2024-03-01")} for r, lk, im, st in RISKS])
+    warehouse.replace_rows(engine, "src_programme__risks", risks, {})
     published = frame("measure_id breakdown year la_code value", PUBLISHED)
     published["numerator"] = published["denominator"] = None
     warehouse.replace_rows(engine, "ref_published_measures", published, {})
@@ -418,6 +455,11 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("ks4_attainment8", "group=EHCP"): _mean(20.5, 1),
     ("ks4_attainment8", "group=SEN_support"): _mean(35, 1),  # I has no score
     ("ks4_attainment8", "group=no_SEN"): _mean(95.5, 2),
+    # programme: due = M1, M2, M3, M6; overdue = M2; on time = M1 of the 4 due; risks R1, R2
+    ("milestones_due", "all"): _count(4),
+    ("milestones_overdue", "all"): _count(1),
+    ("milestones_complete_on_time", "all"): _pct(1, 4),
+    ("risks_above_appetite", "all"): _count(2),
     # gap to England, same group and year (2023): local value - published; denominator = local pupils
     ("ks2_rwm_expected_gap_national", "group=EHCP"): (None, 2, 50 - 8.0),
     ("ks2_rwm_expected_gap_national", "group=SEN_support"): (None, 1, 100 - 20.0),

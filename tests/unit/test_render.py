@@ -237,7 +237,7 @@ def test_the_summary_shows_every_headline_number_as_displayed(built):
     history = render.read_history(built["engine"], PERIOD, 13)
     registry = {m.id: m for m in load_registry()}
     headline = render.headline_measures(registry)
-    assert len(headline) == 20
+    assert len(headline) == 24
     for measure in headline:
         shown = [render.format_value(history.row(measure.id, "all", p), measure.unit)
                  for p in (PERIOD, render.shift_period(PERIOD, -1), render.shift_period(PERIOD, -12))]
