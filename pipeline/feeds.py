@@ -216,7 +216,7 @@ PLAN = Table(
              Column("focus_area_ref", CODE, nullable=False), Column("area_ref", CODE, nullable=False),
              Column("milestone_text", TEXT, nullable=False), Column("due_date", PLANNED_DATE),
              Column("recurrence", CODE, codes=("MONTH", "QUARTER")), Column("action_title", TEXT, nullable=False),
-             Column("action_leads", TEXT)),
+             Column("action_leads", TEXT), Column("area_title", TEXT, nullable=False)),
 )
 TRACKER = Table(
     feed="programme", name="tracker", file_pattern=r"^tracker\.csv$", key=("milestone_id",),

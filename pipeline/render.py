@@ -35,6 +35,7 @@ from pipeline.registry import BREAKDOWN_VALUES, Measure, load_registry
 from pipeline.oba import CONFIG_PATH as OBA_CONFIG_PATH
 from pipeline.oba import load_oba_settings
 from pipeline.oba_pack import oba_section
+from pipeline.programme_pack import programme_section
 from pipeline.spc_pack import CONFIG_PATH, load_spc_settings, spc_section
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ PDF_VARIANT = "pdf/ua-1"
 SECTION_HEADINGS = {
     "spc_summary": "How the key measures are changing",
     "summary": "Summary of headline measures",
+    "programme": "Programme delivery and exceptions",
     "benchmarks": "How the area compares",
     "ehcp": "Education, health and care (EHC) plans",
     "outcomes": "Outcomes for children and young people",
@@ -615,12 +617,14 @@ def build_context(
                           f"`python -m pipeline run --period {period} ...` first.")
     registry = {m.id: m for m in load_registry()}
     spc_settings = load_spc_settings(registry, spc_config)
+    areas = load_oba_settings(registry, oba_config)
     history = read_history(engine, period, max(history_months, 13))
     months = [shift_period(period, -k) for k in range(history_months - 1, -1, -1)]
     data = ReportData(period, history, registry, months, stale_sources(snapshots))
     used = {s["feed"]: _used_text(s["feed"], as_date(s["extract_date"])) for s in snapshots.to_dict("records")}
     population = next((as_date(s["extract_date"]) for s in snapshots.to_dict("records")
                        if s["feed"] == "population"), None)
+    spc = spc_section(history.row, registry, months, spc_settings)
     title = f"SEND highlight report, {period_label(period)}: {area_name}"
     return {
         "doc": {
@@ -638,8 +642,9 @@ def build_context(
         "ehcp": _ehcp(data, population.year if population else None),
         "outcomes": _outcomes(data, used),
         "therapies": _therapies(data),
-        "spc": spc_section(history.row, registry, months, spc_settings),
-        "oba": oba_section(history.row, registry, months, load_oba_settings(registry, oba_config), spc_settings),
+        "spc": spc,
+        "oba": oba_section(history.row, registry, months, areas, spc_settings),
+        "programme": programme_section(engine, period, spc, areas),
         "quality": _quality(read_validation_rows(validation_csv)),
         "dictionary": _dictionary(registry),
         "period": period_label(period),

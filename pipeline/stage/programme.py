@@ -32,7 +32,7 @@ def plan_text_frame(path: Path, table: Table) -> pd.DataFrame:
                                  "focus_area_ref": focus.ref, "area_ref": area.ref, "milestone_text": milestone.text,
                                  "due_date": milestone.due.isoformat() if milestone.due else None,
                                  "recurrence": milestone.every, "action_title": action.title,
-                                 "action_leads": "; ".join(action.leads) or None})
+                                 "action_leads": "; ".join(action.leads) or None, "area_title": area.title})
     frame = pd.DataFrame(rows, columns=[c.name for c in table.columns], dtype="str")
     frame.index = range(1, len(frame) + 1)
     return frame

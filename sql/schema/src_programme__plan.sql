@@ -10,5 +10,6 @@ create table if not exists src_programme__plan (
     due_date date,
     recurrence varchar,
     action_title varchar,
-    action_leads varchar
+    action_leads varchar,
+    area_title varchar
 )

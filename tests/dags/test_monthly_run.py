@@ -116,6 +116,13 @@ def test_the_pdf_shows_the_headline_numbers_of_the_measures_csv_as_the_pack_roun
     assert checked >= 15
 
 
+def test_the_pack_reports_the_programme_by_exception(monthly):
+    text = squash(monthly["text"])
+    for area in ("The lack of specificity, ownership and accountability", "The long waiting times for some therapies"):
+        assert squash(area) in text
+    assert squash("Milestones overdue or at risk") in text and squash("Exception report") in text
+
+
 def test_re_running_the_month_gives_identical_measures_and_pdf_text(monthly):
     assert monthly["rerun"].state == "success"
     assert (monthly["pack"] / f"measures-{PERIOD}.csv").read_text(encoding="utf-8") == monthly["measures"]

@@ -374,7 +374,8 @@ def load_scenario(engine) -> None:
     )
     plan = pd.DataFrame([{"milestone_id": m, "action_ref": a, "focus_area_ref": "1.1", "area_ref": "1",
                           "milestone_text": f"milestone {m}", "due_date": _d(d), "recurrence": r,
-                          "action_title": f"action {a}", "action_leads": "Head of SEND"} for m, a, d, r in PLAN])
+                          "action_title": f"action {a}", "action_leads": "Head of SEND", "area_title": "Strategy"}
+                         for m, a, d, r in PLAN])
     warehouse.replace_rows(engine, "src_programme__plan", plan, {})
     tracker = pd.DataFrame([{"milestone_id": m, "status": st, "revised_due_date": _d(rv), "update_note": "",
                              "updated_on": _d(u), "updated_by_role": "Programme officer"} for m, st, rv, u in TRACKER])

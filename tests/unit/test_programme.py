@@ -55,3 +55,46 @@ def test_a_recurring_milestone_is_met_when_updated_since_its_latest_occurrence()
 def test_an_unknown_tracker_status_is_refused():
     with pytest.raises(ValueError, match="tracker status 'done' is not one of"):
         milestone_status(ONCE, update("done"), DUE)
+
+
+def test_the_exception_report_names_action_lead_slip_and_update(tmp_path):
+    import pandas as pd
+
+    from pipeline import programme, warehouse
+    from pipeline.programme_pack import programme_section
+
+    engine = warehouse.get_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
+    warehouse.ensure_schema(engine)
+    plan = pd.DataFrame([
+        {"milestone_id": "4.1.5.1", "action_ref": "4.1.5", "focus_area_ref": "4.1", "area_ref": "4",
+         "milestone_text": "Set a baseline", "due_date": date(2026, 9, 30), "recurrence": None,
+         "action_title": "Strengthen pathways", "action_leads": "Head of Children's Community Services",
+         "area_title": "The long waiting times for some therapies"},
+        {"milestone_id": "4.1.5.2", "action_ref": "4.1.5", "focus_area_ref": "4.1", "area_ref": "4",
+         "milestone_text": "Deep dive", "due_date": date(2026, 8, 31), "recurrence": None,
+         "action_title": "Strengthen pathways", "action_leads": "Head of Children's Community Services",
+         "area_title": "The long waiting times for some therapies"}])
+    tracker = pd.DataFrame([
+        {"milestone_id": "4.1.5.1", "status": "IN_PROGRESS", "revised_due_date": None,
+         "update_note": "Waiting for the data", "updated_on": date(2026, 10, 20), "updated_by_role": "officer"},
+        {"milestone_id": "4.1.5.2", "status": "COMPLETE", "revised_due_date": None, "update_note": "Done",
+         "updated_on": date(2026, 8, 30), "updated_by_role": "officer"}])
+    risks = pd.DataFrame([{"risk_id": "R1", "title": "Therapy vacancies", "owner_role": "ICB lead", "likelihood": 3,
+                           "impact": 5, "target_likelihood": 2, "target_impact": 2, "mitigation": "",
+                           "linked_refs": "4.2.1", "status": "OPEN", "reviewed_on": date(2026, 10, 1)}])
+    warehouse.replace_rows(engine, "src_programme__plan", plan, {})
+    warehouse.replace_rows(engine, "src_programme__tracker", tracker, {})
+    warehouse.replace_rows(engine, "src_programme__risks", risks, {})
+    with engine.begin() as conn:
+        assert programme.write_statuses(conn, "2026-10") == 2
+    section = programme_section(engine, "2026-10", {"summary": []}, [])
+    engine.dispose()
+    summary, = section["summary"]["rows"]
+    assert [c["text"] for c in summary["cells"]] == ["1", "0", "0", "0", "1", "2"]  # complete ... overdue, all
+    row, = section["milestones"]["rows"]
+    assert row["header"] == "4.1.5.1"
+    assert [c["text"] for c in row["cells"]] == [
+        "overdue", "Set a baseline", "4.1.5 Strengthen pathways", "Head of Children's Community Services",
+        "32 days late", "Waiting for the data"]  # judged 1 November: 30 Sep + 32 days
+    risk, = section["risks"]["rows"]
+    assert risk["cells"][2]["text"] == "15 (3 × 5)" and risk["cells"][3]["text"] == "4"

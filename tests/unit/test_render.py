@@ -389,3 +389,8 @@ def test_the_oba_pages_have_each_area_and_say_what_is_not_yet_written(built):
         assert squash(f"Area of concern {area.ref}: {area.title}") in text
     assert squash("Has the curve turned?") in text and squash(NOT_WRITTEN) in text
     assert squash("The forecast if nothing changes is a straight line fitted to the last 12 months") in text
+
+
+def test_without_a_plan_the_programme_section_says_what_to_load(built):
+    text = squash(page_with(built["pages"], render.SECTION_HEADINGS["programme"]))
+    assert squash("No plan has been loaded yet: put plan.yaml and tracker.csv in the programme folder") in text
