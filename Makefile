@@ -15,6 +15,7 @@ DEMO_MONTHS  ?= 36
 DEMO_PERIOD  := 2026-10
 DEMO_HISTORY ?= 2024-11
 DEMO_RUN     := 2026-11-01T06:00:00+00:00
+DEMO_QUARTER_RUN := 2026-10-01T07:00:00+00:00
 DEMO_ENV := AIRFLOW_HOME=$(DATA)/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
   AIRFLOW__CORE__LOAD_EXAMPLES=False GX_ANALYTICS_ENABLED=false \
   SEND_DATA_DIR=$(DATA) SEND_INBOX_DIR=$(DATA)/inbox SEND_NHS_PROVIDER_CODE=RXL
@@ -67,7 +68,13 @@ demo: venv system-deps  ## the demo pack: synthetic feeds, 23 months of history,
 	  grep -a "DagRun Finished" $(DATA)/airflow/demo-run.log | grep -q "state=success" \
 	  || (grep -a -E "error|Refused|refused" $(DATA)/airflow/demo-run.log | tail -20; \
 	      echo "the run failed: see $(DATA)/airflow/demo-run.log"; exit 1)
+	@echo "airflow dags test send_quarterly_stocktake $(DEMO_QUARTER_RUN) (the latest quarter, July to September 2026)"
+	@$(DEMO_ENV) $(VENV)/bin/airflow dags test send_quarterly_stocktake $(DEMO_QUARTER_RUN) > $(DATA)/airflow/demo-stocktake.log 2>&1; \
+	  grep -a "DagRun Finished" $(DATA)/airflow/demo-stocktake.log | grep -q "state=success" \
+	  || (grep -a -E "error|Error" $(DATA)/airflow/demo-stocktake.log | tail -20; \
+	      echo "the stocktake run failed: see $(DATA)/airflow/demo-stocktake.log"; exit 1)
 	@echo "The highlight report: $(DATA)/packs/$(DEMO_PERIOD)/SEND-highlight-report-$(DEMO_PERIOD).pdf"
+	@echo "The quarterly stocktake: $(DATA)/packs/2026-09/SEND-quarterly-stocktake-2026-Q3.pdf"
 	@echo "Every pack: $(DATA)/packs/index.html"
 
 clean:  ## remove generated data (never the lock or the code)

@@ -173,6 +173,14 @@ def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
                                    nhs_provider_code=settings.nhs_provider_code, la_code=settings.la_code)
 
 
+def render_stocktake_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
+    """Render the quarterly stocktake PDF of the quarter ending with ``period`` into its pack folder."""
+    from pipeline.stocktake import render_stocktake
+
+    return render_stocktake(engine, period, settings.packs_dir / period, area_name=settings.area_name,
+                            produced_on=produced_on(period))
+
+
 def publish_period(period: str, settings: Settings, engine: sa.Engine, pdf: Path,
                    feeds: tuple[str, ...] = FEEDS) -> Path:
     """Complete the pack folder (XLSX, validation report) and list it in the index and manifest."""

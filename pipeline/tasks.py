@@ -103,3 +103,28 @@ def check_feeds(period: str) -> None:
         _fail(f"The {period} pack was published from the last good data but is stale ({', '.join(problems)}). "
               f"See {settings.reports_dir / period / 'validation-report.md'}.")
     log.info("every feed loaded for %s", period)
+
+
+def quarter_end_period(data_interval_end: datetime | None, asset_events: dict | None = None) -> str | None:
+    """The quarter's last month of a stocktake run, or None when an asset event is not a quarter end.
+
+    A scheduled run's data interval is the quarter (1 July to 1 October reports July to
+    September); a run started by the monthly pack's asset takes the month from the event.
+    """
+    from pipeline.periods import shift_period
+
+    if data_interval_end is not None:
+        return shift_period(data_interval_end.strftime("%Y-%m"), -1)
+    months = [e.extra.get("period") for events in (asset_events or {}).values() for e in events if e.extra]
+    if not months:
+        _fail("This run has neither a data interval nor a monthly pack event, so it has no quarter. Re-run a "
+              "quarter with `airflow backfill create --dag-id send_quarterly_stocktake ...`.")
+    month = max(months)
+    return month if int(month[5:]) % 3 == 0 else None
+
+
+def stocktake(period: str) -> str:
+    """Render the quarter's stocktake PDF; returns its path."""
+    settings = load_settings()
+    with run.open_warehouse(settings) as engine:
+        return str(run.render_stocktake_period(period, settings, engine))

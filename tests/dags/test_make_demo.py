@@ -26,3 +26,5 @@ def test_make_demo_runs_airflow_and_says_where_the_pdf_is(tmp_path):
     manifest = json.loads((data / "packs" / "manifest.json").read_text(encoding="utf-8"))
     assert [(p["period"], p["status"]) for p in manifest["packs"]] == [("2026-10", "complete")]
     assert (data / "packs" / "2026-09" / "measures-2026-09.csv").exists()  # the history month
+    stocktake = data / "packs" / "2026-09" / "SEND-quarterly-stocktake-2026-Q3.pdf"
+    assert f"The quarterly stocktake: {stocktake}" in done.stdout and len(pypdf.PdfReader(stocktake).pages) > 3

@@ -1,0 +1,65 @@
+"""
+### SEND quarterly stocktake
+
+Renders the SEND Partnership Board's quarterly stocktake for the quarter that is this run's
+**data interval** (the run at 07:00 UTC on 1 October reports July to September), an hour
+after the monthly pack of the quarter's last month. It also follows the monthly pack's
+asset `send_monthly_board_pack`: when the monthly pack of March, June, September or
+December is published (also when a month is re-run), the stocktake is rendered again from
+the same warehouse; other months' events are skipped.
+
+**Output:** `<data>/packs/<YYYY-MM>/SEND-quarterly-stocktake-<YYYY>-Q<n>.pdf` beside the
+monthly pack of the quarter's last month: per area of concern, every action and milestone
+with its status and movement since last quarter, the area's measures with their SPC charts,
+risks, evidence added and "You said, we're doing, we did".
+
+**Re-running a quarter:** `airflow backfill create --dag-id send_quarterly_stocktake
+--from-date 2026-07-01 --to-date 2026-07-01 --reprocess-behavior completed`, or without a
+scheduler `airflow dags test send_quarterly_stocktake 2026-10-01T07:00:00+00:00`.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, dag, task
+
+MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
+POOL = "send_warehouse"
+
+
+def notify_failure(context: dict) -> None:
+    """Log the failed task loudly; e-mail it when SMTP is configured (pipeline.alerts)."""
+    from pipeline.alerts import notify_failure as notify
+
+    notify(context)
+
+
+@task(pool=POOL)
+def render_stocktake(data_interval_end=None, triggering_asset_events=None) -> str | None:
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from pipeline import tasks
+
+    period = tasks.quarter_end_period(data_interval_end, triggering_asset_events)
+    if period is None:
+        raise AirflowSkipException("The monthly pack published is not a quarter's last month: no stocktake.")
+    return tasks.stocktake(period)
+
+
+@dag(
+    dag_id="send_quarterly_stocktake",
+    schedule=AssetOrTimeSchedule(timetable=CronDataIntervalTimetable("0 7 1 1,4,7,10 *", timezone="UTC"),
+                                 assets=[MONTHLY_PACK]),
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["send", "board-pack", "quarterly"],
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "on_failure_callback": notify_failure},
+)
+def send_quarterly_stocktake():
+    render_stocktake()
+
+
+send_quarterly_stocktake()

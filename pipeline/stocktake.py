@@ -1,0 +1,137 @@
+"""The quarterly stocktake: per area of concern, every action and milestone over the quarter,
+the area's measures with their charts, risks, evidence added and "You said, we're doing, we
+did" — as an accessible PDF beside the monthly pack of the quarter's last month.
+
+``render_stocktake(engine, period, ...)`` takes the quarter's last month (``2026-09`` for
+July to September 2026) and writes ``<packs>/<period>/SEND-quarterly-stocktake-<YYYY>-Q<n>.pdf``.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from pipeline.formatting import date_label, period_label
+from pipeline.oba import load_oba_settings
+from pipeline.periods import parse_period, period_start, shift_period
+from pipeline.programme_pack import STATUS_CSS, read_statuses
+from pipeline.registry import registry_by_id
+from pipeline.render import read_history, render_html, write_pdf
+from pipeline.spc_pack import SPC_SERIES, load_spc_settings, spc_section
+from pipeline.warehouse import read_sql_frame
+
+log = logging.getLogger(__name__)
+
+
+class StocktakeError(ValueError):
+    """The stocktake cannot be made for that month; the message says why."""
+
+
+def quarter_of(period: str) -> tuple[int, int]:
+    """The (year, quarter) a quarter's last month ends; raises unless ``period`` ends a quarter."""
+    year, month = parse_period(period)
+    if month % 3:
+        raise StocktakeError(f"{period} does not end a quarter: a stocktake is made for March, June, September "
+                             "or December.")
+    return year, month // 3
+
+
+def stocktake_name(period: str) -> str:
+    """``SEND-quarterly-stocktake-2026-Q3.pdf`` for ``2026-09``."""
+    year, quarter = quarter_of(period)
+    return f"SEND-quarterly-stocktake-{year}-Q{quarter}.pdf"
+
+
+def _refs_of(text: object) -> list[str]:
+    return [r.strip() for r in str(text or "").replace(",", ";").split(";") if r.strip()]
+
+
+def _in_area(refs: list[str], area_ref: str) -> bool:
+    return any(r == area_ref or r.startswith(f"{area_ref}.") for r in refs)
+
+
+def _milestones(now: pd.DataFrame, before: pd.DataFrame, area_ref: str) -> dict:
+    earlier = dict(zip(before["milestone_id"], before["status"]))
+    rows = []
+    for r in now[now["area_ref"] == area_ref].itertuples():
+        was = earlier.get(r.milestone_id, "not in the plan")
+        moved = "no change" if was == r.status else f"was {was}"
+        due = date_label(pd.Timestamp(r.due_date).date()) if pd.notna(r.due_date) else "no date"
+        rows.append({"header": r.milestone_id, "badge": "", "cells": [
+            {"text": r.milestone_text, "css": ""}, {"text": f"{r.action_ref} {r.action_title}", "css": ""},
+            {"text": due, "css": ""}, {"text": r.status, "css": f"status {STATUS_CSS[r.status]}"},
+            {"text": moved, "css": ""}]})
+    return {"caption": "Every milestone: its status at the quarter's end and at the end of the quarter before",
+            "css": "exceptions", "note": "",
+            "columns": ["Milestone", "What", "Action", "Due", "Status", "Since last quarter"], "rows": rows}
+
+
+def _linked(frame: pd.DataFrame, area_ref: str) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    return frame[[_in_area(_refs_of(v), area_ref) for v in frame["linked_refs"]]]
+
+
+def _risks(risks: pd.DataFrame, area_ref: str) -> list[dict]:
+    return [{"header": r.risk_id, "badge": "", "cells": [
+        {"text": r.title, "css": ""}, {"text": r.owner_role or "", "css": ""},
+        {"text": f"{int(r.likelihood) * int(r.impact)}", "css": "num"},
+        {"text": f"{int(r.target_likelihood) * int(r.target_impact)}", "css": "num"},
+        {"text": r.mitigation or "", "css": ""}]} for r in _linked(risks, area_ref).itertuples()]
+
+
+def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, produced_on: date) -> dict:
+    """Everything the stocktake shows, as text (its layout is ``report_templates/stocktake.html``)."""
+    year, quarter = quarter_of(period)
+    first = shift_period(period, -2)
+    now, before = read_statuses(engine, period), read_statuses(engine, shift_period(period, -3))
+    if now.empty:
+        raise StocktakeError(f"No programme statuses for {period}: load the plan and tracker and build the "
+                             f"measures of {period} first (`python -m pipeline run --period {period} ...`).")
+    registry = registry_by_id()
+    areas = load_oba_settings(registry)
+    months = [shift_period(period, -k) for k in range(23, -1, -1)]
+    spc = spc_section(read_history(engine, period, 24).row, registry, months, load_spc_settings(registry))
+    titles = {title: measure_id for measure_id, _, title in SPC_SERIES}
+    risks = read_sql_frame(engine, "select * from src_programme__risks where status = 'OPEN' "
+                                   "order by likelihood * impact desc, risk_id")
+    start, end = period_start(first), pd.Timestamp(period_start(period)) + pd.offsets.MonthEnd(0)
+    evidence = read_sql_frame(engine, "select * from src_programme__evidence where added_on >= :s and added_on <= :e "
+                                      "order by added_on", {"s": start, "e": end.date()})
+    feedback = read_sql_frame(engine, "select * from src_programme__feedback order by received_on desc")
+    blocks = []
+    for area_ref, title in now.groupby("area_ref")["area_title"].first().items():
+        area = next((a for a in areas if a.ref == area_ref), None)
+        charts = [b for b in spc["blocks"] if area and titles.get(b["title"]) in area.measures]
+        blocks.append({
+            "ref": area_ref, "title": title, "milestones": _milestones(now, before, area_ref), "charts": charts,
+            "risks": {"caption": "Open risks linked to this area's actions", "css": "exceptions", "note": "",
+                      "columns": ["Risk", "Title", "Owner", "Score now", "Target score", "Mitigation"],
+                      "rows": _risks(risks, area_ref)},
+            "evidence": [f"{date_label(pd.Timestamp(r.added_on).date())}: {r.title} ({r.linked_refs})"
+                         for r in _linked(evidence, area_ref).itertuples()],
+            "feedback": [{"you_said": r.you_said, "doing": r.we_are_doing or "-", "did": r.we_did or "not yet"}
+                         for r in _linked(feedback, area_ref).itertuples()],
+        })
+    label = f"{period_label(first).split()[0]} to {period_label(period)} (Q{quarter})"
+    return {
+        "doc": {"title": f"SEND quarterly stocktake, {year} Q{quarter}: {area_name}",
+                "author": f"{area_name} SEND partnership",
+                "description": f"Quarterly stocktake of the Written Statement of Action for {label}.",
+                "created": produced_on.isoformat()},
+        "area": area_name, "quarter": label, "produced": date_label(produced_on), "areas": blocks,
+        "spc_footnote": spc["footnote"], "period": f"{year} Q{quarter}",
+    }
+
+
+def render_stocktake(engine: sa.Engine, period: str, out_dir: Path, *, area_name: str, produced_on: date) -> Path:
+    """Render the quarter's stocktake PDF into ``out_dir`` (written atomically)."""
+    started = time.perf_counter()
+    context = build_stocktake_context(engine, period, area_name=area_name, produced_on=produced_on)
+    path = write_pdf(render_html(context, template="stocktake.html"), Path(out_dir) / stocktake_name(period))
+    log.info("rendered %s in %.1f s", path, time.perf_counter() - started)
+    return path
