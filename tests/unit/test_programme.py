@@ -98,3 +98,36 @@ def test_the_exception_report_names_action_lead_slip_and_update(tmp_path):
         "32 days late", "Waiting for the data"]  # judged 1 November: 30 Sep + 32 days
     risk, = section["risks"]["rows"]
     assert risk["cells"][2]["text"] == "15 (3 × 5)" and risk["cells"][3]["text"] == "4"
+
+
+def test_a_measure_of_an_area_getting_worse_or_failing_its_target_is_an_exception():
+    from pipeline.oba import Area
+    from pipeline.programme_pack import _measure_exceptions
+
+    def row(title, variation, assurance):
+        return {"header": title, "cells": [{"text": "166"}, {}, {}, {}, {"text": variation}, {"text": assurance}]}
+
+    spc = {"summary": [row("Children waiting: speech and language therapy", "Concern (higher)", "No target"),
+                       row("New EHC plans issued within 20 weeks (%)", "Common cause", "Consistently failing"),
+                       row("Children waiting: occupational therapy", "Improvement (lower)", "Hit and miss")]}
+    areas = [Area("4", "The long waiting times for some therapies", ("therapy_waiting",)),
+             Area("1", "Strategy", ("ehcp_20wk_6m",))]
+    rows = _measure_exceptions(spc, areas)
+    assert [(r["header"], r["cells"][0]["text"]) for r in rows] == [
+        ("Children waiting: speech and language therapy", "4. The long waiting times for some therapies"),
+        ("New EHC plans issued within 20 weeks (%)", "1. Strategy")]
+
+
+def test_a_broken_tracker_is_refused_with_its_line_and_column(tmp_path):
+    from pipeline.land import Landed
+    from pipeline.load import check_delivery
+
+    path = tmp_path / "tracker.csv"
+    path.write_text("milestone_id,status,revised_due_date,update_note,updated_on,updated_by_role\n"
+                    "1.1.1.1,complete,,Done,2026-10-01,Officer\n"
+                    "1.1.1.2,finished,,Done,2026-10-02,Officer\n", encoding="utf-8")
+    landed = Landed("programme", "tracker", 1, {"tracker": path}, {}, changed=True)
+    frames, findings = check_delivery(landed, b"key")
+    blocking = [f for f in findings if f.blocking]
+    assert blocking and blocking[0].column == "status" and blocking[0].sample_rows == [3]
+    assert "status outside its code list" in blocking[0].sentence
