@@ -62,12 +62,21 @@ def _milestones(now: pd.DataFrame, before: pd.DataFrame, area_ref: str) -> dict:
         moved = "no change" if was == r.status else f"was {was}"
         due = date_label(pd.Timestamp(r.due_date).date()) if pd.notna(r.due_date) else "no date"
         rows.append({"header": r.milestone_id, "badge": "", "cells": [
-            {"text": r.milestone_text, "css": ""}, {"text": f"{r.action_ref} {r.action_title}", "css": ""},
-            {"text": due, "css": ""}, {"text": r.status, "css": f"status {STATUS_CSS[r.status]}"},
-            {"text": moved, "css": ""}]})
+            {"text": r.milestone_text, "css": ""}, {"text": due, "css": ""},
+            {"text": r.status, "css": f"status {STATUS_CSS[r.status]}"}, {"text": moved, "css": ""}]})
     return {"caption": "Every milestone: its status at the quarter's end and at the end of the quarter before",
             "css": "exceptions", "note": "",
-            "columns": ["Milestone", "What", "Action", "Due", "Status", "Since last quarter"], "rows": rows}
+            "columns": ["Milestone", "What", "Due", "Status", "Since last quarter"], "rows": rows}
+
+
+def _actions(now: pd.DataFrame, area_ref: str) -> dict:
+    mine = now[now["area_ref"] == area_ref].drop_duplicates("action_ref")
+    rows = [{"header": r.action_ref, "badge": "", "cells": [
+        {"text": r.action_title, "css": ""}, {"text": r.action_leads or "lead not named in the plan", "css": ""}]}
+        for r in mine.itertuples()]
+    return {"caption": "The area's actions and their leads (milestone ids start with the action's ref)",
+            "css": "exceptions", "note": "", "columns": ["Action", "What we said we would do", "Lead"],
+            "rows": rows}
 
 
 def _linked(frame: pd.DataFrame, area_ref: str) -> pd.DataFrame:
@@ -108,7 +117,8 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
         area = next((a for a in areas if a.ref == area_ref), None)
         charts = [b for b in spc["blocks"] if area and titles.get(b["title"]) in area.measures]
         blocks.append({
-            "ref": area_ref, "title": title, "milestones": _milestones(now, before, area_ref), "charts": charts,
+            "ref": area_ref, "title": title, "actions": _actions(now, area_ref),
+            "milestones": _milestones(now, before, area_ref), "charts": charts,
             "risks": {"caption": "Open risks linked to this area's actions", "css": "exceptions", "note": "",
                       "columns": ["Risk", "Title", "Owner", "Score now", "Target score", "Mitigation"],
                       "rows": _risks(risks, area_ref)},
