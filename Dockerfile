@@ -28,5 +28,6 @@ COPY sql/ ${SEND_APP_DIR}/sql/
 COPY expectations/ ${SEND_APP_DIR}/expectations/
 COPY report_templates/ ${SEND_APP_DIR}/report_templates/
 COPY partnership/ ${SEND_APP_DIR}/partnership/
+COPY reference/ ${SEND_APP_DIR}/reference/
 # `import pipeline` works in every task, the CLI and `python -m pipeline`.
 ENV PYTHONPATH="${SEND_APP_DIR}"

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from pipeline.formatting import period_label
 from pipeline.periods import parse_period
+from pipeline.spc_pack import line_text
 from pipeline.warehouse import read_sql_frame
 
 
@@ -153,9 +154,7 @@ def _la_values(engine: sa.Engine, of_year: pd.Series, exclude: str) -> list[floa
 def _figure(value: float | None, unit: str | None) -> str:
     if value is None:
         return "not published"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}%" if unit == "percent" else f"{value:,.1f}"
+    return f"{value:,.0f}" if unit == "count" else line_text(value, unit)
 
 
 def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, registry: dict,

@@ -98,6 +98,15 @@ def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "")
     return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
 
 
+def _value_grid(left: float, top: float, plot_w: float, plot_h: float, low: float, span: float) -> list[str]:
+    """Three horizontal grid lines (bottom, middle, top of the plot) and their value labels."""
+    heights = [(top + plot_h * (1 - fraction), low + span * fraction) for fraction in (0, 0.5, 1)]
+    body = [f'<g stroke="{GRID_COLOUR}" stroke-width="0.6">']
+    body += [f'<line x1="{_f(left)}" y1="{_f(y)}" x2="{_f(left + plot_w)}" y2="{_f(y)}"/>' for y, _ in heights]
+    body.append("</g>")
+    return body + [_text(left - 4, y + 3, _plain(value), "end") for y, value in heights]
+
+
 # --------------------------------------------------------------------------- line chart
 
 
@@ -170,14 +179,7 @@ def line_chart(
     def y_at(v: float) -> float:
         return top + plot_h * (1 - (v - low) / span)
 
-    body = [f'<g stroke="{GRID_COLOUR}" stroke-width="0.6">']
-    for fraction in (0, 0.5, 1):
-        y = top + plot_h * (1 - fraction)
-        body.append(f'<line x1="{_f(left)}" y1="{_f(y)}" x2="{_f(left + plot_w)}" y2="{_f(y)}"/>')
-    body.append("</g>")
-    for fraction in (0, 0.5, 1):
-        y = top + plot_h * (1 - fraction)
-        body.append(_text(left - 4, y + 3, _plain(low + span * fraction), "end"))
+    body = _value_grid(left, top, plot_w, plot_h, low, span)
     if labels:
         body.append(_text(x_at(0), height - 6, labels[0], "start" if len(labels) > 1 else "middle"))
         if len(labels) > 1:

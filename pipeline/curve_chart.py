@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.charts import GRID_COLOUR, LINE_COLOUR, TABLE_NOTE, _check, _f, _plain, _svg, _text
+from pipeline.charts import LINE_COLOUR, TABLE_NOTE, _check, _f, _plain, _svg, _text, _value_grid
 from pipeline.oba import FORECAST_LEVEL, ForecastPoint
 
 BAND_COLOUR, FORECAST_COLOUR, TARGET_COLOUR, MARK_COLOUR = "#d8dde0", "#425563", "#d5281b", "#425563"
@@ -54,11 +54,7 @@ def curve_chart(title: str, labels: Sequence[str], values: Sequence[float | None
     def y_at(v: float) -> float:
         return top + plot_h * (1 - (v - low) / span)
 
-    body = [f'<g stroke="{GRID_COLOUR}" stroke-width="0.6">']
-    body += [f'<line x1="{_f(left)}" y1="{_f(y_at(low + span * f))}" x2="{_f(left + plot_w)}" '
-             f'y2="{_f(y_at(low + span * f))}"/>' for f in (0, 0.5, 1)]
-    body.append("</g>")
-    body += [_text(left - 4, y_at(low + span * f) + 3, _plain(low + span * f), "end") for f in (0, 0.5, 1)]
+    body = _value_grid(left, top, plot_w, plot_h, low, span)
     body += [_text(x_at(0), height - 6, labels[0]), _text(x_at(total - 1), height - 6,
                                                           (list(ahead_labels) or list(labels))[-1], "end")]
     if ahead:

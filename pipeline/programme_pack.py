@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pipeline.formatting import date_label, period_label
 from pipeline.oba import Area
 from pipeline.programme import AT_RISK, COMPLETE, NOT_STARTED, ON_TRACK, OVERDUE
-from pipeline.spc_pack import SPC_SERIES
+from pipeline.spc import CONCERN, FAIL
 from pipeline.warehouse import read_sql_frame
 
 STATUS_ORDER = (COMPLETE, ON_TRACK, NOT_STARTED, AT_RISK, OVERDUE)
@@ -79,13 +79,12 @@ def _risk_exceptions(engine: sa.Engine) -> list[dict]:
 
 def _measure_exceptions(spc: dict, areas: list[Area]) -> list[dict]:
     rows = []
-    titles = {title: measure_id for measure_id, _, title in SPC_SERIES}
     for summary in spc["summary"]:
-        variation, assurance = summary["cells"][4]["text"], summary["cells"][5]["text"]
-        if not (variation.startswith("Concern") or assurance == "Consistently failing"):
+        if not ((summary["variation"] or "").startswith(CONCERN) or summary["assurance"] == FAIL):
             continue
-        measure_id = titles.get(summary["header"])
-        linked = [f"{a.ref}. {a.title}" for a in areas if measure_id in a.measures] or ["not linked to an area"]
+        linked = [f"{a.ref}. {a.title}" for a in areas if summary["measure_id"] in a.measures] or [
+            "not linked to an area"]
+        variation, assurance = summary["cells"][4]["text"], summary["cells"][5]["text"]
         rows.append({"header": summary["header"], "badge": "", "cells": [
             _cell("; ".join(linked)), _cell(variation), _cell(assurance), _cell(summary["cells"][0]["text"], "num")]})
     return rows

@@ -30,7 +30,7 @@ from pipeline.formatting import (MISSING, SUPPRESSION_NOTE, Direction, as_date, 
                                  direction_of_travel, displayed_number, format_value, is_true, period_label)
 from pipeline.benchmarks import benchmark_section
 from pipeline.measures import MEASURE_COLUMNS, plan_run, read_snapshots
-from pipeline.periods import parse_period, shift_period
+from pipeline.periods import month_range, parse_period, shift_period
 from pipeline.registry import BREAKDOWN_VALUES, Measure, load_registry
 from pipeline.oba import CONFIG_PATH as OBA_CONFIG_PATH
 from pipeline.oba import load_oba_settings
@@ -619,7 +619,7 @@ def build_context(
     spc_settings = load_spc_settings(registry, spc_config)
     areas = load_oba_settings(registry, oba_config)
     history = read_history(engine, period, max(history_months, 13))
-    months = [shift_period(period, -k) for k in range(history_months - 1, -1, -1)]
+    months = month_range(shift_period(period, -(history_months - 1)), period)
     data = ReportData(period, history, registry, months, stale_sources(snapshots))
     used = {s["feed"]: _used_text(s["feed"], as_date(s["extract_date"])) for s in snapshots.to_dict("records")}
     population = next((as_date(s["extract_date"]) for s in snapshots.to_dict("records")

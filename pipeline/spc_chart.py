@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline import spc
-from pipeline.charts import GRID_COLOUR, TABLE_NOTE, _check, _f, _plain, _svg, _text
+from pipeline.charts import TABLE_NOTE, _check, _f, _plain, _svg, _text, _value_grid
 
 POINT_COLOURS = {spc.COMMON_CAUSE: "#A6A6A6", spc.IMPROVEMENT: "#00B0F0", spc.CONCERN: "#E46C0A",
                  spc.NEUTRAL: "#490092"}
@@ -111,11 +111,7 @@ def spc_chart(
     def y_at(v: float) -> float:
         return top + plot_h * (1 - (v - low) / span)
 
-    body = [f'<g stroke="{GRID_COLOUR}" stroke-width="0.6">']
-    body += [f'<line x1="{_f(left)}" y1="{_f(top + plot_h * (1 - f))}" x2="{_f(left + plot_w)}" '
-             f'y2="{_f(top + plot_h * (1 - f))}"/>' for f in (0, 0.5, 1)]
-    body.append("</g>")
-    body += [_text(left - 4, top + plot_h * (1 - f) + 3, _plain(low + span * f), "end") for f in (0, 0.5, 1)]
+    body = _value_grid(left, top, plot_w, plot_h, low, span)
     body += [_text(x_at(0), height - 6, labels[0], "start"), _text(x_at(len(values) - 1), height - 6, labels[-1], "end")]
     body += _period_lines(analysis, x_at, y_at)
     if analysis.target is not None:

@@ -193,7 +193,8 @@ def _summary_row(title: str, measure: Measure, analysis: spc.Analysis, shown: li
     last = next(p for p in reversed(analysis.points) if p.value is not None)
     limits = (f"{line_text(last.lines.lower, measure.unit)} to {line_text(last.lines.upper, measure.unit)}"
               if last.lines.upper is not None else "not yet (fewer than 13 months)")
-    return {"header": title, "badge": "", "cells": [
+    return {"header": title, "badge": "", "measure_id": measure.id, "variation": analysis.variation,
+            "assurance": analysis.assurance, "cells": [
         {"text": shown[-1], "css": "num"},
         {"text": line_text(analysis.target, measure.unit) if analysis.target is not None else "none set", "css": ""},
         {"text": line_text(last.lines.mean, measure.unit), "css": "num"},
@@ -219,6 +220,7 @@ def _block(title: str, measure: Measure, analysis: spc.Analysis, window: list[st
              for i, r in enumerate(rebases, 1)]
     return {
         "title": title,
+        "measure_id": measure.id,
         "chart": {"src": data_uri(svg), "alt": text_alternative(svg), "caption": title},
         "variation": VARIATION_WORDS[analysis.variation],
         "assurance": ASSURANCE_WORDS[analysis.assurance],

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 
 from pipeline.formatting import date_label, period_label
 from pipeline.oba import load_oba_settings
-from pipeline.periods import parse_period, period_start, shift_period
+from pipeline.periods import month_range, parse_period, period_start, shift_period
 from pipeline.programme_pack import STATUS_CSS, read_statuses
 from pipeline.registry import registry_by_id
 from pipeline.render import read_history, render_html, write_pdf
-from pipeline.spc_pack import SPC_SERIES, load_spc_settings, spc_section
+from pipeline.spc_pack import load_spc_settings, spc_section
 from pipeline.warehouse import read_sql_frame
 
 log = logging.getLogger(__name__)
@@ -103,9 +103,8 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
                              f"measures of {period} first (`python -m pipeline run --period {period} ...`).")
     registry = registry_by_id()
     areas = load_oba_settings(registry)
-    months = [shift_period(period, -k) for k in range(23, -1, -1)]
+    months = month_range(shift_period(period, -23), period)
     spc = spc_section(read_history(engine, period, 24).row, registry, months, load_spc_settings(registry))
-    titles = {title: measure_id for measure_id, _, title in SPC_SERIES}
     risks = read_sql_frame(engine, "select * from src_programme__risks where status = 'OPEN' "
                                    "order by likelihood * impact desc, risk_id")
     start, end = period_start(first), pd.Timestamp(period_start(period)) + pd.offsets.MonthEnd(0)
@@ -115,7 +114,7 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
     blocks = []
     for area_ref, title in now.groupby("area_ref")["area_title"].first().items():
         area = next((a for a in areas if a.ref == area_ref), None)
-        charts = [b for b in spc["blocks"] if area and titles.get(b["title"]) in area.measures]
+        charts = [b for b in spc["blocks"] if area and b["measure_id"] in area.measures]
         blocks.append({
             "ref": area_ref, "title": title, "actions": _actions(now, area_ref),
             "milestones": _milestones(now, before, area_ref), "charts": charts,

@@ -103,13 +103,18 @@ def test_the_exception_report_names_action_lead_slip_and_update(tmp_path):
 def test_a_measure_of_an_area_getting_worse_or_failing_its_target_is_an_exception():
     from pipeline.oba import Area
     from pipeline.programme_pack import _measure_exceptions
+    from pipeline.spc_chart import ASSURANCE_SHORT, VARIATION_SHORT
 
-    def row(title, variation, assurance):
-        return {"header": title, "cells": [{"text": "166"}, {}, {}, {}, {"text": variation}, {"text": assurance}]}
+    def row(title, measure_id, variation, assurance):
+        return {"header": title, "measure_id": measure_id, "variation": variation, "assurance": assurance,
+                "cells": [{"text": "166"}, {}, {}, {}, {"text": VARIATION_SHORT[variation]},
+                          {"text": ASSURANCE_SHORT[assurance]}]}
 
-    spc = {"summary": [row("Children waiting: speech and language therapy", "Concern (higher)", "No target"),
-                       row("New EHC plans issued within 20 weeks (%)", "Common cause", "Consistently failing"),
-                       row("Children waiting: occupational therapy", "Improvement (lower)", "Hit and miss")]}
+    spc = {"summary": [row("Children waiting: speech and language therapy", "therapy_waiting", "concern_high", None),
+                       row("New EHC plans issued within 20 weeks (%)", "ehcp_20wk_6m", "common_cause",
+                           "consistently_failing"),
+                       row("Children waiting: occupational therapy", "therapy_waiting", "improvement_low",
+                           "hit_and_miss")]}
     areas = [Area("4", "The long waiting times for some therapies", ("therapy_waiting",)),
              Area("1", "Strategy", ("ehcp_20wk_6m",))]
     rows = _measure_exceptions(spc, areas)
