@@ -49,7 +49,7 @@ test: venv system-deps  ## run the whole test suite
 	$(PY) -m pytest
 
 bench: venv  ## time every stage at one LA and at national size (prints numbers)
-	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.orchestration.bench
 
 demo-data: venv system-deps  ## write the synthetic demo inbox to data/inbox (and install the PDF libraries)
 	$(PY) -m pipeline synthetic --out data/inbox

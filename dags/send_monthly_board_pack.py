@@ -33,70 +33,70 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, TriggerRule, dag, task, task_group
 
-FEEDS = ("council_send", "school_census", "therapies", "reference", "programme")  # pipeline.feeds.FEEDS (a test checks)
+FEEDS = ("council_send", "school_census", "therapies", "reference", "programme")  # pipeline.feeds.contracts.FEEDS (a test checks)
 POOL = "send_warehouse"
 MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
 
 
 def notify_failure(context: dict) -> None:
-    """Log the failed task loudly; e-mail it when SMTP is configured (pipeline.alerts)."""
-    from pipeline.alerts import notify_failure as notify
+    """Log the failed task loudly; e-mail it when SMTP is configured (pipeline.orchestration.alerts)."""
+    from pipeline.orchestration.alerts import notify_failure as notify
 
     notify(context)
 
 
 @task(pool=POOL)
 def prepare_warehouse() -> None:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     tasks.prepare()
 
 
 @task(pool=POOL)  # reads which deliveries the warehouse already holds
 def land(feed: str, data_interval_start=None) -> int:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     return tasks.land(feed, tasks.period_of(data_interval_start))
 
 
 @task
 def stage(feed: str, data_interval_start=None) -> list[str]:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     return tasks.stage(feed, tasks.period_of(data_interval_start))
 
 
 @task
 def validate(feed: str, data_interval_start=None) -> None:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     tasks.validate(feed, tasks.period_of(data_interval_start))
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
 def load(feed: str, data_interval_start=None) -> int:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     return tasks.load(feed, tasks.period_of(data_interval_start))
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
 def build_measures(data_interval_start=None) -> list[str]:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     return tasks.build(tasks.period_of(data_interval_start))
 
 
 @task(pool=POOL)
 def render_report(data_interval_start=None) -> str:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     return tasks.render(tasks.period_of(data_interval_start))
 
 
 @task(pool=POOL, outlets=[MONTHLY_PACK])
 def publish_pack(pdf: str, data_interval_start=None, outlet_events=None) -> str:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     period = tasks.period_of(data_interval_start)
     outlet_events[MONTHLY_PACK].extra = {"period": period, "pdf": pdf}  # what a follower DAG reads
@@ -105,7 +105,7 @@ def publish_pack(pdf: str, data_interval_start=None, outlet_events=None) -> str:
 
 @task(trigger_rule=TriggerRule.ALL_DONE)
 def check_feeds(data_interval_start=None) -> None:
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     tasks.check_feeds(tasks.period_of(data_interval_start))
 

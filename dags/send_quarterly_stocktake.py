@@ -29,8 +29,8 @@ POOL = "send_warehouse"
 
 
 def notify_failure(context: dict) -> None:
-    """Log the failed task loudly; e-mail it when SMTP is configured (pipeline.alerts)."""
-    from pipeline.alerts import notify_failure as notify
+    """Log the failed task loudly; e-mail it when SMTP is configured (pipeline.orchestration.alerts)."""
+    from pipeline.orchestration.alerts import notify_failure as notify
 
     notify(context)
 
@@ -39,7 +39,7 @@ def notify_failure(context: dict) -> None:
 def render_stocktake(data_interval_end=None, triggering_asset_events=None) -> str | None:
     from airflow.sdk.exceptions import AirflowSkipException
 
-    from pipeline import tasks
+    from pipeline.orchestration import tasks
 
     period = tasks.quarter_end_period(data_interval_end, triggering_asset_events)
     if period is None:

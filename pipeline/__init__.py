@@ -1,5 +1,9 @@
 """SEND board pack pipeline: land, stage, validate, build measures and render packs.
 
-Each stage is a plain function in its own module; the command line (``python -m
-pipeline``) and the Airflow DAGs in ``dags/`` only call them.
+One sub-package a stage, in the order the data flows: ``definitions`` (the measure registry
+and the plan), ``feeds`` (land, read, stage, validate), ``warehouse`` (load, measures),
+``analysis`` (SPC, OBA), ``reports`` (the PDFs and the pack folder) and ``orchestration``
+(steps, the run, the command line, what the DAGs call); ``synthetic`` writes a demo inbox.
+A layer never imports a later one. ``config``, ``periods`` and ``files`` serve them all.
+The command line (``python -m pipeline``) and the Airflow DAGs in ``dags/`` only call them.
 """

@@ -1,6 +1,6 @@
 """Entry point for ``python -m pipeline``."""
 import sys
 
-from pipeline.cli import main
+from pipeline.orchestration.cli import main
 
 sys.exit(main())

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import yaml
 
-from pipeline import spc
+from pipeline.analysis import spc
+from pipeline.definitions.registry import Measure
 from pipeline.periods import parse_period, shift_period
-from pipeline.registry import Measure
 
-CONFIG_PATH = Path(__file__).resolve().parents[1] / "partnership" / "oba.yaml"
+CONFIG_PATH = Path(__file__).resolve().parents[2] / "partnership" / "oba.yaml"
 QUADRANT_WORDS = {"how_much": "How much did we do?", "how_well": "How well did we do it?",
                   "better_off": "Is anyone better off?", None: "-"}
 ACCOUNTABILITY_WORDS = {"population": "Population (all children in the area)",

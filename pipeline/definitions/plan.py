@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.registry import registry_by_id
+from pipeline.definitions.registry import registry_by_id
 
-PLAN_PATH = Path(__file__).resolve().parents[1] / "partnership" / "plan.yaml"
+PLAN_PATH = Path(__file__).resolve().parents[2] / "partnership" / "plan.yaml"
 KINDS = {"written_statement_of_action": "Written Statement of Action", "priority_action_plan": "priority action plan"}
 EVERY_MONTHS = {"month": 1, "quarter": 3}
 _LINE = "__line__"
@@ -197,7 +197,7 @@ class _Checker:
         for measure_id in ids:
             if measure_id not in self.measures:
                 raise self.fail(item, f"measure {measure_id!r} is not in the measure registry "
-                                      "(pipeline/measures.yaml); use null when none fits.")
+                                      "(pipeline/definitions/measures.yaml); use null when none fits.")
         return list(ids)
 
     def action(self, node: object, parent: dict, focus_ref: str) -> Action:

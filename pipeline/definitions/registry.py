@@ -1,4 +1,4 @@
-"""The measure registry: every measure's definition, as data (``pipeline/measures.yaml``).
+"""The measure registry: every measure's definition, as data (``pipeline/definitions/measures.yaml``).
 
 One entry a measure of MEASURES.md: id, title, plain-English definition, unit, polarity,
 OBA quadrant, accountability, source feed, owner, target, benchmark and breakdowns. The

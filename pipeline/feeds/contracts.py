@@ -206,7 +206,7 @@ ESTABLISHMENTS = Table(
 )
 
 # The programme feed: the plan itself (plan.yaml, staged as one row a milestone by
-# pipeline.stage.programme) and the tracker, risks, evidence and feedback the programme
+# pipeline.feeds.stage.programme) and the tracker, risks, evidence and feedback the programme
 # office keeps. None of it is about a child; free-text notes are about actions. Codes are
 # read in any case and kept in upper case, like every code.
 REFS = Column("linked_refs", TEXT, **_opt)  # action refs, e.g. "1.1.1; 4.1.3"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from pipeline.feeds import FEEDS, Finding, table_for_file
+from pipeline.feeds.contracts import FEEDS, Finding, table_for_file
 
 log = logging.getLogger(__name__)
 MANIFEST_COLUMNS = ("feed", "delivery", "version", "file", "sha256", "bytes", "rows", "extract_date", "landed_at")

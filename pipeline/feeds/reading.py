@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from pipeline.feeds import DROP, Finding, Table
-from pipeline.parsing import by_distinct
+from pipeline.feeds.contracts import DROP, Finding, Table
+from pipeline.feeds.parsing import by_distinct
 
 log = logging.getLogger(__name__)
 

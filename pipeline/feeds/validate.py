@@ -15,8 +15,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from pipeline.feeds import Finding, Table
-from pipeline.suites import suite_path
+from pipeline.feeds.contracts import Finding, Table
+from pipeline.feeds.suites import suite_path
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 5

@@ -10,7 +10,7 @@ is that run's own:
    measures read), to compare the measure build with the floor a scan sets.
 
 It prints a table of what it measured; the README quotes it.  Sizes:
-``python -m pipeline.bench --sizes la`` or ``--sizes la,national``;
+``python -m pipeline.orchestration.bench --sizes la`` or ``--sizes la,national``;
 ``--national-scale`` sets the national multiplier (default 385: about 640k plans).
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _peak_mib(usage: resource.struct_rusage) -> float:
 def one_run(inbox: Path, data_dir: Path, period: str = PERIOD) -> dict:
     """Run the month in this process and return its timings (child of ``bench``)."""
     from pipeline.config import load_settings
-    from pipeline.run import run_period
+    from pipeline.orchestration.run import run_period
 
     started = time.perf_counter()
     result = run_period(period, inbox, load_settings(data_dir), render=False)
@@ -71,7 +71,7 @@ def bare_scan(warehouse: Path) -> float:
 
 
 def _child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, "-m", "pipeline.bench", *args], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "pipeline.orchestration.bench", *args], capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -114,8 +114,8 @@ def _print(results: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m pipeline.bench`` (the parent) or a child step."""
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
+    """Entry point: ``python -m pipeline.orchestration.bench`` (the parent) or a child step."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline.orchestration.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="la,national")
     parser.add_argument("--national-scale", type=float, default=385.0)
     parser.add_argument("--workdir", type=Path, default=Path("bench-data"))
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one-run", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.generate:
-        from pipeline.synthetic import write_inbox
+        from pipeline.synthetic.inbox import write_inbox
 
         summary = write_inbox(args.generate, scale=args.scale, months=args.months, end_period=PERIOD)
         print(json.dumps({"summary": summary, "peak_mib": _peak_mib(resource.getrusage(resource.RUSAGE_SELF))},

@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_synthetic(args) -> int:
-    from pipeline.synthetic import write_inbox
+    from pipeline.synthetic.inbox import write_inbox
 
     parse_period(args.end_period)
     summary = write_inbox(args.out, scale=args.scale, seed=args.seed, end_period=args.end_period, months=args.months)
@@ -73,8 +73,8 @@ def _print_outcomes(outcomes, findings) -> None:
 
 def _cmd_validate(args) -> int:
     from pipeline.config import load_settings
-    from pipeline.quality import report_rows, write_report
-    from pipeline.run import validate_inbox
+    from pipeline.reports.quality import report_rows, write_report
+    from pipeline.orchestration.run import validate_inbox
 
     outcomes, findings = validate_inbox(args.inbox, load_settings().pseudonymisation_key)
     _print_outcomes(outcomes, findings)
@@ -88,7 +88,7 @@ def _cmd_validate(args) -> int:
 
 def _cmd_run(args) -> int:
     from pipeline.config import load_settings
-    from pipeline.run import run_period
+    from pipeline.orchestration.run import run_period
 
     earlier = month_range(args.from_period, args.period)[:-1] if args.from_period else []
     parse_period(args.period)

@@ -1,7 +1,7 @@
 """One reporting period end to end: each feed's steps, the measures, the pack.
 
 ``run_period`` is what ``python -m pipeline run`` calls; the Airflow DAG calls the same
-functions one task at a time (``pipeline.steps`` for each feed, then ``build_period``,
+functions one task at a time (``pipeline.orchestration.steps`` for each feed, then ``build_period``,
 ``render_period`` and ``publish_period``).  It finishes what it can: a refused feed
 leaves its previous good data in place, the other feeds load, the measures are built,
 the pack is marked stale for that feed, and the result says which feeds were refused.
@@ -18,14 +18,15 @@ from typing import Iterator
 
 import sqlalchemy as sa
 
-from pipeline import measures, published, steps, warehouse
 from pipeline.config import Settings
-from pipeline.feeds import FEEDS, Finding
+from pipeline.feeds.contracts import FEEDS, Finding
+from pipeline.feeds.land import as_unlanded, discover_deliveries
 from pipeline.files import write_text_atomic
-from pipeline.land import as_unlanded, discover_deliveries
-from pipeline.load import Outcome, check_delivery
+from pipeline.orchestration import steps
 from pipeline.periods import period_end
-from pipeline.quality import report_rows, write_report
+from pipeline.reports.quality import report_rows, write_report
+from pipeline.warehouse import db, measures, published
+from pipeline.warehouse.load import Outcome, check_delivery
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,9 @@ def _step(number: int, total: int, text: str) -> float:
 @contextmanager
 def open_warehouse(settings: Settings) -> Iterator[sa.Engine]:
     """The warehouse engine with its schema in place; disposed of afterwards."""
-    engine = warehouse.get_engine(settings.warehouse_url)
+    engine = db.get_engine(settings.warehouse_url)
     try:
-        warehouse.ensure_schema(engine)
+        db.ensure_schema(engine)
         yield engine
     finally:
         engine.dispose()
@@ -165,7 +166,7 @@ def produced_on(period: str) -> date:
 
 def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
     """Render the period's highlight report PDF into its pack folder."""
-    from pipeline.render import render_highlight_report
+    from pipeline.reports.highlight.report import render_highlight_report
 
     return render_highlight_report(engine, period, settings.packs_dir / period, area_name=settings.area_name,
                                    produced_on=produced_on(period),
@@ -175,7 +176,7 @@ def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
 
 def render_stocktake_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
     """Render the quarterly stocktake PDF of the quarter ending with ``period`` into its pack folder."""
-    from pipeline.stocktake import render_stocktake
+    from pipeline.reports.stocktake import render_stocktake
 
     return render_stocktake(engine, period, settings.packs_dir / period, area_name=settings.area_name,
                             produced_on=produced_on(period))
@@ -184,7 +185,7 @@ def render_stocktake_period(period: str, settings: Settings, engine: sa.Engine) 
 def publish_period(period: str, settings: Settings, engine: sa.Engine, pdf: Path,
                    feeds: tuple[str, ...] = FEEDS) -> Path:
     """Complete the pack folder (XLSX, validation report) and list it in the index and manifest."""
-    from pipeline.publish import publish_pack, stale_feeds_of
+    from pipeline.reports.publish import publish_pack, stale_feeds_of
 
     refused = sorted(set(refused_feeds(period, settings, feeds)) | set(unfinished_feeds(period, settings, feeds)))
     status = "refused: " + ", ".join(refused) if refused else "complete"

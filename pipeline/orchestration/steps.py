@@ -37,12 +37,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.config import Settings
-from pipeline.feeds import Finding, get_table
+from pipeline.feeds.contracts import Finding, get_table
+from pipeline.feeds.land import DATED_FEEDS, Landed, current_versions, land_inbox
+from pipeline.feeds.reading import UnreadableFile
 from pipeline.files import atomic_path, write_text_atomic
-from pipeline.land import DATED_FEEDS, Landed, current_versions, land_inbox
-from pipeline.load import Outcome, load_frames, snapshot_candidates, stage_delivery
 from pipeline.periods import period_end
-from pipeline.reading import UnreadableFile
+from pipeline.warehouse.load import Outcome, load_frames, snapshot_candidates, stage_delivery
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +304,7 @@ def _stage(settings: Settings, feed: str, candidate: Candidate) -> Checks:
 
 
 def _validate(settings: Settings, feed: str, candidate: Candidate, checks: Checks) -> Checks:
-    from pipeline.validate import validate_frame  # imports Great Expectations (~4 s)
+    from pipeline.feeds.validate import validate_frame
 
     started = time.perf_counter()
     landed = _landed(settings, feed, candidate)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from pipeline import run, steps
 from pipeline.config import load_settings
-from pipeline.feeds import FEEDS
+from pipeline.feeds.contracts import FEEDS
+from pipeline.orchestration import run, steps
 
 log = logging.getLogger(__name__)
 

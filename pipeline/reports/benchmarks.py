@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.formatting import period_label
 from pipeline.periods import parse_period
-from pipeline.spc_pack import line_text
-from pipeline.warehouse import read_sql_frame
+from pipeline.reports.formatting import period_label
+from pipeline.reports.spc_pack import line_text
+from pipeline.warehouse.db import read_sql_frame
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.charts import LINE_COLOUR, TABLE_NOTE, _check, _f, _plain, _svg, _text, _value_grid
-from pipeline.oba import FORECAST_LEVEL, ForecastPoint
+from pipeline.analysis.oba import FORECAST_LEVEL, ForecastPoint
+from pipeline.reports.charts import LINE_COLOUR, TABLE_NOTE, _check, _f, _plain, _svg, _text, _value_grid
 
 BAND_COLOUR, FORECAST_COLOUR, TARGET_COLOUR, MARK_COLOUR = "#d8dde0", "#425563", "#d5281b", "#425563"
 

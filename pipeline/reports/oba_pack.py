@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline import spc
-from pipeline.charts import data_uri, text_alternative
-from pipeline.curve_chart import curve_chart
-from pipeline.formatting import format_value, period_label
-from pipeline.oba import (ACCOUNTABILITY_WORDS, FORECAST_HORIZON, FORECAST_LEVEL, FORECAST_WINDOW, NOT_WRITTEN,
-                          QUADRANT_WORDS, Area, Headline, curve_turned, forecast)
+from pipeline.analysis import spc
+from pipeline.analysis.oba import (ACCOUNTABILITY_WORDS, FORECAST_HORIZON, FORECAST_LEVEL, FORECAST_WINDOW,
+                                   NOT_WRITTEN, QUADRANT_WORDS, Area, Headline, curve_turned, forecast)
+from pipeline.definitions.registry import Measure
 from pipeline.periods import shift_period
-from pipeline.registry import Measure
-from pipeline.spc_pack import RowOf, SpcSettings, line_text, series_values
+from pipeline.reports.charts import data_uri, text_alternative
+from pipeline.reports.curve_chart import curve_chart
+from pipeline.reports.formatting import format_value, period_label
+from pipeline.reports.spc_pack import RowOf, SpcSettings, line_text, series_values
 
 METHOD_NOTE = (f"The forecast if nothing changes is a straight line fitted to the last {FORECAST_WINDOW} months "
                f"with a figure (least squares), carried forward {FORECAST_HORIZON} months; the shaded band is where a "

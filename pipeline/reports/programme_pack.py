@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.formatting import date_label, period_label
-from pipeline.oba import Area
-from pipeline.programme import AT_RISK, COMPLETE, NOT_STARTED, ON_TRACK, OVERDUE
-from pipeline.spc import CONCERN, FAIL
-from pipeline.warehouse import read_sql_frame
+from pipeline.analysis.oba import Area
+from pipeline.analysis.spc import CONCERN, FAIL
+from pipeline.reports.formatting import date_label, period_label
+from pipeline.warehouse.db import read_sql_frame
+from pipeline.warehouse.programme import AT_RISK, COMPLETE, NOT_STARTED, ON_TRACK, OVERDUE
 
 STATUS_ORDER = (COMPLETE, ON_TRACK, NOT_STARTED, AT_RISK, OVERDUE)
 STATUS_CSS = {COMPLETE: "status-ok", ON_TRACK: "status-ok", NOT_STARTED: "", AT_RISK: "status-warn",

@@ -1,7 +1,7 @@
 """Publish a period's pack: the files beside the PDF, and the list of every pack.
 
 ``publish_pack`` completes ``<data>/packs/<period>/`` (the PDF from
-:mod:`pipeline.render`, the measures CSV the run wrote) with the measures as XLSX and a
+:mod:`pipeline.reports.highlight.report`, the measures CSV the run wrote) with the measures as XLSX and a
 copy of the run's validation report, then records the pack in ``<data>/packs/manifest.json``
 and rewrites ``<data>/packs/index.html`` from it. The manifest lists, for every pack, its
 date, status, the sha256 of the PDF and of every file beside it, and the sha256 of each
@@ -23,12 +23,12 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline import warehouse
+from pipeline.feeds.land import read_manifest, sha256_file
 from pipeline.files import atomic_path
-from pipeline.formatting import SUPPRESSION_NOTE, date_label, format_value, is_suppressed, period_label
-from pipeline.land import read_manifest, sha256_file
-from pipeline.measures import MEASURE_COLUMNS, read_measures, read_snapshots, write_measures_csv
 from pipeline.periods import parse_period
+from pipeline.reports.formatting import SUPPRESSION_NOTE, date_label, format_value, is_suppressed, period_label
+from pipeline.warehouse import db
+from pipeline.warehouse.measures import MEASURE_COLUMNS, read_measures, read_snapshots, write_measures_csv
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def pack_status(stale_feeds: list[str] | tuple[str, ...], status: str = "complet
 
 def stale_feeds_of(engine: sa.Engine, period: str) -> list[str]:
     """The feeds the report flags as stale: stale or without data for the period (``measure_snapshots``)."""
-    from pipeline.render import stale_sources
+    from pipeline.reports.highlight.cover import stale_sources
 
     return sorted(stale_sources(read_snapshots(engine, period)))
 
@@ -176,7 +176,7 @@ def input_snapshots(engine: sa.Engine, period: str, raw_dir: Path) -> list[dict]
     A source with no data for the period is listed with ``delivery`` None.
     """
     snapshots = read_snapshots(engine, period)
-    loads = warehouse.read_sql_frame(engine, "select feed, delivery, version from meta_loads")
+    loads = db.read_sql_frame(engine, "select feed, delivery, version from meta_loads")
     loaded = {(r["feed"], r["delivery"]): int(r["version"]) for r in loads.to_dict("records")}
     entries: dict[tuple[str, str], dict] = {}
     missing = []
@@ -237,7 +237,7 @@ def _suppression(frame: pd.DataFrame) -> dict:
 
 def write_index(packs_dir: Path, manifest: dict) -> Path:
     """Rewrite ``index.html`` (every pack, newest first) from the manifest, atomically."""
-    from pipeline.render import render_html
+    from pipeline.reports.pdf import render_html
 
     packs = [{**p, "produced_label": date_label(date.fromisoformat(p["produced_on"])),
               "status_css": "status-stale" if p["stale_feeds"] else "status-complete"} for p in manifest["packs"]]

@@ -11,9 +11,9 @@ import csv
 import io
 from pathlib import Path
 
-from pipeline.feeds import Finding
+from pipeline.feeds.contracts import Finding
 from pipeline.files import write_text_atomic
-from pipeline.load import Outcome
+from pipeline.warehouse.load import Outcome
 
 REPORT_COLUMNS = ("feed", "delivery", "status", "file", "column", "rule", "severity", "rows_affected",
                   "sample_rows", "sentence")

@@ -1,4 +1,4 @@
-"""Making Data Count charts: an :class:`pipeline.spc.Analysis` as an SVG, and its words.
+"""Making Data Count charts: an :class:`pipeline.analysis.spc.Analysis` as an SVG, and its words.
 
 :func:`spc_chart` draws the series with every point coloured by its type (the type is
 also in the chart's text alternative and in the table the report prints beneath it, so
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline import spc
-from pipeline.charts import TABLE_NOTE, _check, _f, _plain, _svg, _text, _value_grid
+from pipeline.analysis import spc
+from pipeline.reports.charts import TABLE_NOTE, _check, _f, _plain, _svg, _text, _value_grid
 
 POINT_COLOURS = {spc.COMMON_CAUSE: "#A6A6A6", spc.IMPROVEMENT: "#00B0F0", spc.CONCERN: "#E46C0A",
                  spc.NEUTRAL: "#490092"}
@@ -84,7 +84,7 @@ def spc_chart(
     title
         What the series is.
     analysis
-        From :func:`pipeline.spc.analyse` on the same points.
+        From :func:`pipeline.analysis.spc.analyse` on the same points.
     labels
         One short label a month, oldest first (e.g. "Oct 2026").
     chart_id

@@ -1,6 +1,6 @@
 """Statistical process control in the monthly pack: which series, their settings, the section.
 
-Every monthly series in ``SPC_SERIES`` gets an XmR chart (``pipeline.spc_chart``) over the
+Every monthly series in ``SPC_SERIES`` gets an XmR chart (``pipeline.reports.spc_chart``) over the
 pack's 24 months, with the targets, rebases and rule profile of ``partnership/spc.yaml``
 (the file the partnership edits), a table of its numbers and point types, and a row in the
 icon summary table that opens the pack.  Months whose figure is suppressed (1-4 children)
@@ -14,15 +14,15 @@ from pathlib import Path
 
 import yaml
 
-from pipeline import spc
-from pipeline.charts import data_uri, text_alternative
-from pipeline.formatting import format_value, is_suppressed, period_label
+from pipeline.analysis import spc
+from pipeline.definitions.registry import Measure
 from pipeline.periods import PeriodError, parse_period
-from pipeline.registry import Measure
-from pipeline.spc_chart import (ASSURANCE_SHORT, ASSURANCE_WORDS, POINT_WORDS, VARIATION_SHORT, VARIATION_WORDS,
-                                spc_chart)
+from pipeline.reports.charts import data_uri, text_alternative
+from pipeline.reports.formatting import format_value, is_suppressed, period_label
+from pipeline.reports.spc_chart import (ASSURANCE_SHORT, ASSURANCE_WORDS, POINT_WORDS, VARIATION_SHORT,
+                                        VARIATION_WORDS, spc_chart)
 
-CONFIG_PATH = Path(__file__).resolve().parents[1] / "partnership" / "spc.yaml"
+CONFIG_PATH = Path(__file__).resolve().parents[2] / "partnership" / "spc.yaml"
 SPC_SERIES = (  # (measure id, breakdown, chart title)
     ("therapy_waiting", "all", "Children waiting for therapy, all services"),
     ("therapy_waiting", "service=SLT", "Children waiting: speech and language therapy"),

@@ -15,14 +15,15 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.formatting import date_label, period_label
-from pipeline.oba import load_oba_settings
+from pipeline.analysis.oba import load_oba_settings
+from pipeline.definitions.registry import registry_by_id
 from pipeline.periods import month_range, parse_period, period_start, shift_period
-from pipeline.programme_pack import STATUS_CSS, read_statuses
-from pipeline.registry import registry_by_id
-from pipeline.render import read_history, render_html, write_pdf
-from pipeline.spc_pack import load_spc_settings, spc_section
-from pipeline.warehouse import read_sql_frame
+from pipeline.reports.formatting import date_label, period_label
+from pipeline.reports.history import read_history
+from pipeline.reports.pdf import render_html, write_pdf
+from pipeline.reports.programme_pack import STATUS_CSS, read_statuses
+from pipeline.reports.spc_pack import load_spc_settings, spc_section
+from pipeline.warehouse.db import read_sql_frame
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline.plan import PLAN_PATH, load_plan, occurrences
+from pipeline.definitions.plan import PLAN_PATH, load_plan, occurrences
 
 RISKS = [
     ("Therapy workforce vacancies lengthen waits for speech and language therapy", "4.2.1", 4, 4, 2, 3),

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 log = logging.getLogger(__name__)
 
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 MODEL_LAYERS = ("staging", "intermediate", "kpi")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _MODEL_REFERENCE = re.compile(r"\b((?:stg|int|kpi)_[a-z0-9_]+)\b")

@@ -16,17 +16,17 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline import warehouse
-from pipeline.feeds import Finding, get_table
-from pipeline.land import Landed
-from pipeline.reading import UnreadableFile
-from pipeline.stage import warehouse_columns
-from pipeline.stage.council_send import missing_modules, stage_snapshot
-from pipeline.stage.programme import stage_programme
-from pipeline.stage.reference import stage_reference
-from pipeline.stage.school_census import stage_census, stage_results
-from pipeline.stage.therapies import stage_referrals
-from pipeline.validate import validate_frame
+from pipeline.feeds.contracts import Finding, get_table
+from pipeline.feeds.land import Landed
+from pipeline.feeds.reading import UnreadableFile
+from pipeline.feeds.stage import warehouse_columns
+from pipeline.feeds.stage.council_send import missing_modules, stage_snapshot
+from pipeline.feeds.stage.programme import stage_programme
+from pipeline.feeds.stage.reference import stage_reference
+from pipeline.feeds.stage.school_census import stage_census, stage_results
+from pipeline.feeds.stage.therapies import stage_referrals
+from pipeline.feeds.validate import validate_frame
+from pipeline.warehouse import db
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def _to_load(conn: sa.Connection, landed: Landed, frames: dict[str, pd.DataFrame
     out = {}
     for name, frame in frames.items():
         table = get_table(landed.feed, name).warehouse_table
-        columns = list(warehouse.table_columns(conn, table))
+        columns = list(db.table_columns(conn, table))
         frame = warehouse_columns(frame).reset_index(drop=True)
         if landed.extract_date is not None:
             frame["extract_date"] = pd.Timestamp(landed.extract_date)
@@ -154,9 +154,9 @@ def load_frames(landed: Landed, frames: dict[str, pd.DataFrame], findings: list[
             rows = sum(len(f) for f in to_load.values())
             for table, frame in to_load.items():
                 where = _where(landed, table.split("__", 1)[1])
-                warehouse.replace_rows(conn, table, frame, where)
+                db.replace_rows(conn, table, frame, where)
             _record_load(conn, landed, rows)
-    except warehouse.WarehouseError as exc:  # rolled back: the earlier good data stays
+    except db.WarehouseError as exc:  # rolled back: the earlier good data stays
         log.warning("refused %s %s: the warehouse would not take it", landed.feed, landed.key)
         finding = Finding(landed.feed, ", ".join(p.name for p in landed.files.values()), "", "loads into the warehouse",
                           "blocking", None, [], f"The warehouse refused the {landed.feed} delivery {landed.key}: "

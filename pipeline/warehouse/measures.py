@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.files import atomic_path
-from pipeline import programme, warehouse
+from pipeline.warehouse import db, programme
 
 log = logging.getLogger(__name__)
 
@@ -203,17 +203,17 @@ def build_measures(engine: sa.Engine, period: str, la_code: str | None = None) -
         The rows written, and the snapshot used from each source (a source with no data
         has no measures: ``result.missing_feeds`` names it).
     """
-    warehouse.ensure_schema(engine)
+    db.ensure_schema(engine)
     params = plan_run(engine, period, la_code)
-    models = warehouse.list_models()
+    models = db.list_models()
     with engine.begin() as conn:
         _create_run_params(conn, params)
         programme.write_statuses(conn, params.period)  # the status words the programme models count
-        warehouse.materialise_models(conn, models)
+        db.materialise_models(conn, models)
         snapshots = _snapshots_used(conn, params)
         _replace_period_rows(conn, params.period, [m.name for m in models if m.layer == "kpi"], snapshots)
-        warehouse.drop_models(conn, reversed(models))
-        warehouse.drop_temporary(conn, ["run_params"])
+        db.drop_models(conn, reversed(models))
+        db.drop_temporary(conn, ["run_params"])
         rows = read_measures(conn, period)
     for snapshot in snapshots:
         if snapshot.feed == "population" and params.council_extract_date is None:
@@ -227,7 +227,7 @@ def build_measures(engine: sa.Engine, period: str, la_code: str | None = None) -
 
 
 def _create_run_params(conn: sa.Connection, params: RunParams) -> None:
-    warehouse.drop_temporary(conn, ["run_params"])
+    db.drop_temporary(conn, ["run_params"])
     conn.exec_driver_sql(
         "create temporary table run_params (period varchar, period_start date, period_end date, "
         "start_6m date, start_12m date, calendar_year_start date, calendar_year_end date, "
@@ -287,7 +287,7 @@ def read_measures(engine: sa.Engine | sa.Connection, period: str) -> pd.DataFram
         f"select {', '.join(MEASURE_COLUMNS)} from measures where period = :period "
         "order by measure_id, case when breakdown = 'all' then 0 else 1 end, breakdown"
     )
-    frame = warehouse.read_sql_frame(engine, sql, {"period": period})
+    frame = db.read_sql_frame(engine, sql, {"period": period})
     for column in ("numerator", "denominator", "value"):
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
     return frame.reset_index(drop=True)
@@ -296,7 +296,7 @@ def read_measures(engine: sa.Engine | sa.Connection, period: str) -> pd.DataFram
 def read_snapshots(engine: sa.Engine | sa.Connection, period: str) -> pd.DataFrame:
     """The period's rows of ``measure_snapshots`` (which delivery each source came from)."""
     sql = "select period, feed, extract_date, is_stale from measure_snapshots where period = :period order by feed"
-    return warehouse.read_sql_frame(engine, sql, {"period": period})
+    return db.read_sql_frame(engine, sql, {"period": period})
 
 
 def format_number(value: object) -> str:
@@ -351,14 +351,14 @@ def select_audit_sample(
     """
     if not 0 < fraction <= 1:
         raise MeasureError(f"The audit fraction must be in (0, 1], not {fraction}.")
-    warehouse.ensure_schema(engine)
+    db.ensure_schema(engine)
     params = plan_run(engine, period, la_code)
-    models = warehouse.model_closure(warehouse.list_models(), ["int_named_plans_joined"])
+    models = db.model_closure(db.list_models(), ["int_named_plans_joined"])
     with engine.connect() as conn, conn.begin() as transaction:
         _create_run_params(conn, params)
         programme.write_statuses(conn, params.period)  # the status words the programme models count
-        warehouse.materialise_models(conn, models)
-        plans = warehouse.read_sql_frame(
+        db.materialise_models(conn, models)
+        plans = db.read_sql_frame(
             conn, "select named_plan_id, setting_group from int_named_plans_joined where is_in_force"
         )
         transaction.rollback()

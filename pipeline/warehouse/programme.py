@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.plan import Milestone, occurrences
+from pipeline.definitions.plan import Milestone, occurrences
 
 COMPLETE, OVERDUE, AT_RISK, NOT_STARTED, ON_TRACK = "complete", "overdue", "at risk", "not started", "on track"
 TRACKER_STATUSES = ("not_started", "in_progress", "complete", "blocked")
@@ -115,10 +115,10 @@ def _day(value: object) -> date | None:
 
 def write_statuses(conn: sa.Connection, period: str) -> int:
     """Replace the period's rows of ``programme_status`` (inside the caller's transaction)."""
-    from pipeline import warehouse
+    from pipeline.warehouse import db
 
-    plan = warehouse.read_sql_frame(conn, "select * from src_programme__plan")
-    tracker = warehouse.read_sql_frame(conn, "select * from src_programme__tracker")
+    plan = db.read_sql_frame(conn, "select * from src_programme__plan")
+    tracker = db.read_sql_frame(conn, "select * from src_programme__tracker")
     frame = period_statuses(plan, tracker, period)
-    warehouse.replace_rows(conn, "programme_status", frame, {"period": period})
+    db.replace_rows(conn, "programme_status", frame, {"period": period})
     return len(frame)

@@ -25,11 +25,11 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline import warehouse
+from pipeline.warehouse import db
 
 log = logging.getLogger(__name__)
 
-PUBLISHED_DIR = Path(__file__).resolve().parents[1] / "reference" / "published"
+PUBLISHED_DIR = Path(__file__).resolve().parents[2] / "reference" / "published"
 FIRST_YEAR = 2019  # older years are not needed for a plan that started in 2022
 LAIT_MEASURES = {  # LAIT measure id -> (our measure id, breakdown)
     "NEW_KS2_RWM_Sen_Withsta": ("ks2_rwm_expected", "group=EHCP"),
@@ -181,17 +181,17 @@ def load_published(engine: sa.Engine, folder: Path = PUBLISHED_DIR) -> int:
     """Replace the four ``ref_*`` tables from the committed files, in one transaction."""
     frames = read_published(folder)
     with engine.begin() as conn:
-        warehouse.replace_rows(conn, "ref_published_measures", frames["measures.csv"], {})
-        warehouse.replace_rows(conn, "ref_geography", frames["geography.csv"], {})
-        warehouse.replace_rows(conn, "ref_statistical_neighbours", frames["statistical_neighbours.csv"], {})
-        warehouse.replace_rows(conn, "ref_community_health_waits", frames["community_health_waits.csv"], {})
+        db.replace_rows(conn, "ref_published_measures", frames["measures.csv"], {})
+        db.replace_rows(conn, "ref_geography", frames["geography.csv"], {})
+        db.replace_rows(conn, "ref_statistical_neighbours", frames["statistical_neighbours.csv"], {})
+        db.replace_rows(conn, "ref_community_health_waits", frames["community_health_waits.csv"], {})
     log.info("published statistics loaded: %d rows", len(frames["measures.csv"]))
     return len(frames["measures.csv"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pipeline.published --source DIR``: rewrite reference/published/ from the downloads."""
-    parser = argparse.ArgumentParser(prog="python -m pipeline.published", description=main.__doc__)
+    """``python -m pipeline.warehouse.published --source DIR``: rewrite reference/published/ from the downloads."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline.warehouse.published", description=main.__doc__)
     parser.add_argument("--source", type=Path, required=True, help="folder of the full published files")
     parser.add_argument("--out", type=Path, default=PUBLISHED_DIR)
     args = parser.parse_args(argv)

@@ -33,7 +33,7 @@ def airflow_db():
 @pytest.fixture(scope="session")
 def dag_inbox(tmp_path_factory) -> Path:
     """A small synthetic inbox: two monthly snapshots (5 October and 5 November 2026)."""
-    from pipeline.synthetic import write_inbox
+    from pipeline.synthetic.inbox import write_inbox
 
     inbox = tmp_path_factory.mktemp("dag-inbox") / "inbox"
     write_inbox(inbox, scale=0.05, months=2, end_period="2026-10")

@@ -54,7 +54,7 @@ def test_parsing_the_dag_file_imports_neither_the_pipeline_nor_heavy_libraries()
 
 
 def test_monthly_dag_has_a_task_group_a_feed_in_order(dagbag):
-    from pipeline.feeds import FEEDS
+    from pipeline.feeds.contracts import FEEDS
 
     dag = dagbag.dags[MONTHLY]
     for feed in FEEDS:
@@ -99,7 +99,7 @@ def test_the_report_month_is_the_data_interval_not_the_clock(dagbag):
 def test_a_run_without_a_data_interval_is_refused_with_what_to_do():
     from airflow.sdk.exceptions import AirflowFailException
 
-    from pipeline.tasks import period_of
+    from pipeline.orchestration.tasks import period_of
 
     assert period_of(datetime(2026, 10, 1, 6, tzinfo=timezone.utc)) == "2026-10"
     with pytest.raises(AirflowFailException, match="airflow backfill create"):

@@ -84,7 +84,7 @@ def test_publishing_emits_the_asset_event_with_the_month(monthly):
 
 
 def test_the_pdf_is_tagged_english_and_has_every_section(monthly):
-    from pipeline import render
+    from pipeline.reports.highlight.report import SECTION_HEADINGS
 
     reader = pypdf.PdfReader(monthly["pack"] / f"SEND-highlight-report-{PERIOD}.pdf")
     catalog = reader.trailer["/Root"]
@@ -92,24 +92,25 @@ def test_the_pdf_is_tagged_english_and_has_every_section(monthly):
     assert catalog["/Lang"] == "en-GB"
     assert reader.metadata.title.startswith("SEND highlight report, October 2026")
     text = squash(monthly["text"])
-    for heading in render.SECTION_HEADINGS.values():
+    for heading in SECTION_HEADINGS.values():
         assert squash(heading) in text, heading
 
 
 def test_the_pdf_shows_the_headline_numbers_of_the_measures_csv_as_the_pack_rounds_them(monthly):
-    from pipeline import render
-    from pipeline.registry import load_registry
+    from pipeline.reports.formatting import format_value
+    from pipeline.reports.highlight.cover import headline_measures
+    from pipeline.definitions.registry import load_registry
 
     rows = {(r["measure_id"], r["breakdown"]): r
             for r in csv.DictReader(monthly["measures"].splitlines())}
     text = squash(monthly["text"])
     checked = 0
-    for measure in render.headline_measures({m.id: m for m in load_registry()}):
+    for measure in headline_measures({m.id: m for m in load_registry()}):
         row = rows.get((measure.id, "all"))
         if row is None:
             continue
         numbers = {k: float(row[k]) if row[k] else None for k in ("numerator", "denominator", "value")}
-        shown = render.format_value({**row, **numbers}, measure.unit)
+        shown = format_value({**row, **numbers}, measure.unit)
         assert squash(f"{measure.title}") in text
         assert squash(shown) in text, (measure.id, shown)
         checked += 1

@@ -21,8 +21,8 @@ def squash(text: str) -> str:
 def test_the_stocktake_covers_every_area_and_every_overdue_milestone(dagbag, airflow_db, dag_inbox, tmp_path,
                                                                      monkeypatch):
     from pipeline.config import load_settings
-    from pipeline.plan import load_plan
-    from pipeline.run import run_period
+    from pipeline.definitions.plan import load_plan
+    from pipeline.orchestration.run import run_period
 
     data = tmp_path / "data"
     monkeypatch.setenv("SEND_DATA_DIR", str(data))
@@ -54,7 +54,7 @@ def test_the_stocktake_covers_every_area_and_every_overdue_milestone(dagbag, air
 def test_a_monthly_pack_that_is_not_a_quarter_end_is_skipped():
     from types import SimpleNamespace
 
-    from pipeline.tasks import quarter_end_period
+    from pipeline.orchestration.tasks import quarter_end_period
 
     event = SimpleNamespace(extra={"period": "2026-10"})
     assert quarter_end_period(None, {"asset": [event]}) is None

@@ -63,7 +63,7 @@ def run_case(period: str, inbox: Path, settings: Settings, **options):
     deliveries, the warehouse and the measures CSV; the baseline renders it once)."""
     import inspect
 
-    from pipeline.run import run_period
+    from pipeline.orchestration.run import run_period
 
     if "render" in inspect.signature(run_period).parameters:
         options.setdefault("render", False)
@@ -109,7 +109,7 @@ class capture_logs:
 
 @pytest.fixture()
 def logging_kept():
-    """``pipeline.cli.main`` configures logging for a terminal; put the test process's back."""
+    """``pipeline.orchestration.cli.main`` configures logging for a terminal; put the test process's back."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     levels = {name: logging.getLogger(name).level for name in ("great_expectations", "duckdb_engine")}
@@ -355,7 +355,7 @@ def _start_command_line_runs(request) -> None:
 
 @pytest.fixture(scope="session")
 def baseline(small_inbox, tmp_path_factory, request) -> Baseline:
-    from pipeline.run import run_period
+    from pipeline.orchestration.run import run_period
 
     _start_command_line_runs(request)
     data_dir = tmp_path_factory.mktemp("baseline") / "data"

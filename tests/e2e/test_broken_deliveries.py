@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.identifiers import UPN_ALPHABET
-from pipeline.land import read_manifest
-from pipeline.run import validate_inbox
+from pipeline.feeds.identifiers import UPN_ALPHABET
+from pipeline.feeds.land import read_manifest
+from pipeline.orchestration.run import validate_inbox
 from tests.e2e.conftest import (PERIOD, capture_logs, cells, clone_data, column_index, copy_inbox, duckdb_url,
                                 edit_csv, pseudonymisation_key, query, read_csv_file, run_case, set_cell,
                                 settings_for, warehouse_state, write_csv_file)

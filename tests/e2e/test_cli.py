@@ -6,7 +6,7 @@ named on stdout, the refused deliveries on stderr, the report written with ``--o
 """
 from __future__ import annotations
 
-from pipeline.cli import main
+from pipeline.orchestration.cli import main
 from tests.e2e.conftest import BAD_NHS_NUMBER, THERAPY_FILES, listing, therapies_inbox
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipeline.pseudonymise import pseudonymise_value
+from pipeline.feeds.pseudonymise import pseudonymise_value
 from tests.e2e.conftest import PERIOD, cells, pseudonymisation_key, read_table, table_names
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.orchestration.cli import main
 from tests.e2e.conftest import (MEASURE_HEADER, PERIOD, Launched, clone_data, copy_inbox, run_cli,
                                 set_cell)
 

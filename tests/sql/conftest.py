@@ -17,7 +17,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from pipeline import measures, warehouse
+from pipeline.warehouse import db, measures
 from tests.sql import sen_scenario
 
 PERIOD = "2024-03"
@@ -26,7 +26,7 @@ ENGINES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 def _session_url(request, tmp_path_factory, name: str) -> str:
     if request.param == "duckdb":
-        return f"duckdb:///{tmp_path_factory.mktemp(name) / 'warehouse.duckdb'}"
+        return f"duckdb:///{tmp_path_factory.mktemp(name) / 'db.duckdb'}"
     base = sa.engine.make_url(request.getfixturevalue("postgres_url"))
     schema = f"{name}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(base)
@@ -39,7 +39,7 @@ def _session_url(request, tmp_path_factory, name: str) -> str:
 @pytest.fixture(scope="session", params=ENGINES)
 def scenario_engine(request, tmp_path_factory):
     """A warehouse holding the scenario and the measures of 2024-03 (read only)."""
-    engine = warehouse.get_engine(_session_url(request, tmp_path_factory, "scenario"))
+    engine = db.get_engine(_session_url(request, tmp_path_factory, "scenario"))
     sen_scenario.load_scenario(engine)
     measures.build_measures(engine, PERIOD)
     yield engine
@@ -49,7 +49,7 @@ def scenario_engine(request, tmp_path_factory):
 @pytest.fixture(scope="session", params=ENGINES)
 def shared_scenario(request, tmp_path_factory):
     """A warehouse holding the scenario, for tests that build but do not change sources."""
-    engine = warehouse.get_engine(_session_url(request, tmp_path_factory, "shared"))
+    engine = db.get_engine(_session_url(request, tmp_path_factory, "shared"))
     sen_scenario.load_scenario(engine)
     yield engine
     engine.dispose()
@@ -58,7 +58,7 @@ def shared_scenario(request, tmp_path_factory):
 @pytest.fixture()
 def engine(warehouse_url):
     """A fresh, empty warehouse on each engine, disposed after the test."""
-    engine = warehouse.get_engine(warehouse_url)
+    engine = db.get_engine(warehouse_url)
     yield engine
     engine.dispose()
 

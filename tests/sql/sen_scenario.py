@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from pipeline import warehouse
+from pipeline.warehouse import db
 
 D = date.fromisoformat
 USED_COUNCIL = D("2024-04-05")
@@ -347,46 +347,46 @@ RISKS = [  # (risk, likelihood, impact, status)
 
 def load_scenario(engine) -> None:
     """Load every source of the scenario into an empty warehouse."""
-    warehouse.ensure_schema(engine)
-    warehouse.replace_delivery(engine, council_frames("used"), {"extract_date": USED_COUNCIL})
+    db.ensure_schema(engine)
+    db.replace_delivery(engine, council_frames("used"), {"extract_date": USED_COUNCIL})
     for decoy in DECOY_COUNCIL:
-        warehouse.replace_delivery(engine, council_frames("decoy"), {"extract_date": decoy})
-    warehouse.replace_rows(engine, "src_therapies__referrals", therapy_frame("used"), {"extract_date": USED_THERAPIES})
-    warehouse.replace_rows(engine, "src_therapies__referrals", therapy_frame("decoy"), {"extract_date": DECOY_THERAPIES})
+        db.replace_delivery(engine, council_frames("decoy"), {"extract_date": decoy})
+    db.replace_rows(engine, "src_therapies__referrals", therapy_frame("used"), {"extract_date": USED_THERAPIES})
+    db.replace_rows(engine, "src_therapies__referrals", therapy_frame("decoy"), {"extract_date": DECOY_THERAPIES})
     for (file, year, term, census_date), rows in CENSUSES.items():
-        warehouse.replace_rows(
+        db.replace_rows(
             engine, "src_school_census__census", census_frame(file, year, term, census_date, rows), {"census_file": file}
         )
     for year, rows in ((2023, KS2_2023), (2024, KS2_2024)):
         file = f"ks2_{year}.csv"
-        warehouse.replace_rows(
+        db.replace_rows(
             engine, "src_school_census__ks2", results_frame(file, year, rows, "rwm_expected_standard"),
             {"results_file": file},
         )
     for year, rows in ((2023, KS4_2023), (2024, KS4_2024)):
         file = f"ks4_{year}.csv"
-        warehouse.replace_rows(
+        db.replace_rows(
             engine, "src_school_census__ks4", results_frame(file, year, rows, "attainment8"), {"results_file": file}
         )
-    warehouse.replace_rows(engine, "src_reference__population", frame("la_code year age population", POPULATION), {})
-    warehouse.replace_rows(
+    db.replace_rows(engine, "src_reference__population", frame("la_code year age population", POPULATION), {})
+    db.replace_rows(
         engine, "src_reference__establishments", frame("urn ukprn type_of_establishment", ESTABLISHMENTS), {}
     )
     plan = pd.DataFrame([{"milestone_id": m, "action_ref": a, "focus_area_ref": "1.1", "area_ref": "1",
                           "milestone_text": f"milestone {m}", "due_date": _d(d), "recurrence": r,
                           "action_title": f"action {a}", "action_leads": "Head of SEND", "area_title": "Strategy"}
                          for m, a, d, r in PLAN])
-    warehouse.replace_rows(engine, "src_programme__plan", plan, {})
+    db.replace_rows(engine, "src_programme__plan", plan, {})
     tracker = pd.DataFrame([{"milestone_id": m, "status": st, "revised_due_date": _d(rv), "update_note": "",
                              "updated_on": _d(u), "updated_by_role": "Programme officer"} for m, st, rv, u in TRACKER])
-    warehouse.replace_rows(engine, "src_programme__tracker", tracker, {})
+    db.replace_rows(engine, "src_programme__tracker", tracker, {})
     risks = pd.DataFrame([{"risk_id": r, "title": f"risk {r}", "owner_role": "Lead", "likelihood": lk, "impact": im,
                            "target_likelihood": 1, "target_impact": 1, "mitigation": "", "linked_refs": "1.1.1",
                            "status": st, "reviewed_on": _d("2024-03-01")} for r, lk, im, st in RISKS])
-    warehouse.replace_rows(engine, "src_programme__risks", risks, {})
+    db.replace_rows(engine, "src_programme__risks", risks, {})
     published = frame("measure_id breakdown year la_code value", PUBLISHED)
     published["numerator"] = published["denominator"] = None
-    warehouse.replace_rows(engine, "ref_published_measures", published, {})
+    db.replace_rows(engine, "ref_published_measures", published, {})
 
 
 # ----------------------------------------------------------------------------- expected

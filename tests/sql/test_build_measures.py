@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from pipeline import measures, warehouse
+from pipeline.warehouse import db, measures
 from tests.sql import sen_scenario
 
 PE = date(2024, 3, 31)
@@ -41,7 +41,7 @@ def test_choose_snapshot(dates, expected):
     ],
 )
 def test_plan_run_dates(engine, period, start, end, start_6m, start_12m, calendar_year):
-    warehouse.ensure_schema(engine)
+    db.ensure_schema(engine)
     params = measures.plan_run(engine, period)
     assert (params.period_start, params.period_end, params.start_6m, params.start_12m) == (
         start, end, start_6m, start_12m,
@@ -63,7 +63,7 @@ def test_rebuilding_a_period_gives_identical_rows(shared_scenario):
     second = measures.build_measures(shared_scenario, "2024-03").rows
     pd.testing.assert_frame_equal(first, second)
     assert len(measures.read_measures(shared_scenario, "2024-06")) == len(other) > 0
-    stored = warehouse.read_sql_frame(shared_scenario, "select period, count(*) as n from measures group by period")
+    stored = db.read_sql_frame(shared_scenario, "select period, count(*) as n from measures group by period")
     counts = dict(zip(stored["period"], stored["n"]))
     assert (counts["2024-03"], counts["2024-06"]) == (len(first), len(other))
 
@@ -103,7 +103,7 @@ def test_older_period_uses_older_census_and_no_later_results(shared_scenario):
 
 def test_census_dated_on_period_end_is_used(scenario_copy):
     frame = sen_scenario.census_frame("census_2024_X.csv", 2024, "SPR", "2024-04-30", [("Q", "C", "E", 10, 10, 0)])
-    warehouse.replace_rows(scenario_copy, "src_school_census__census", frame, {"census_file": "census_2024_X.csv"})
+    db.replace_rows(scenario_copy, "src_school_census__census", frame, {"census_file": "census_2024_X.csv"})
     rows = measures.build_measures(scenario_copy, "2024-04").rows.set_index(["measure_id", "breakdown"])
     assert rows.loc[("absence_rate", "all"), "value"] == 100
     assert math.isnan(rows.loc[("absence_rate", "group=no_SEN"), "value"])
@@ -111,8 +111,8 @@ def test_census_dated_on_period_end_is_used(scenario_copy):
 
 def test_population_of_the_period_year_when_published(scenario_copy):
     more = sen_scenario.frame("la_code year age population", [("890", 2024, 3, 50_000), ("890", 2025, 3, 1)])
-    warehouse.replace_rows(scenario_copy, "src_reference__population", more, {"year": 2024})
-    warehouse.replace_rows(scenario_copy, "src_reference__population", more[more["year"] == 2025], {"year": 2025})
+    db.replace_rows(scenario_copy, "src_reference__population", more, {"year": 2024})
+    db.replace_rows(scenario_copy, "src_reference__population", more[more["year"] == 2025], {"year": 2025})
     rows = measures.build_measures(scenario_copy, "2024-03").rows.set_index(["measure_id", "breakdown"])
     assert rows.loc[("ehcp_rate", "all"), "denominator"] == 50_000
     assert rows.loc[("ehcp_rate", "all"), "value"] == pytest.approx(13 / 5)
@@ -147,7 +147,7 @@ def test_failed_build_keeps_the_previous_rows(shared_scenario, monkeypatch):
 
 
 def test_audit_sample_is_stratified_reproducible_and_in_force(shared_scenario):
-    stored_before = warehouse.read_sql_frame(shared_scenario, "select count(*) as n from measures")
+    stored_before = db.read_sql_frame(shared_scenario, "select count(*) as n from measures")
     first = measures.select_audit_sample(shared_scenario, "2024-03")
     second = measures.select_audit_sample(shared_scenario, "2024-03")
     assert first == second
@@ -162,7 +162,7 @@ def test_audit_sample_is_stratified_reproducible_and_in_force(shared_scenario):
     assert {e.setting_group for e in other_seed} == set(sen_scenario.SETTINGS)
     everything = measures.select_audit_sample(shared_scenario, "2024-03", fraction=1.0)
     assert {e.named_plan_id for e in everything} == in_force
-    stored_after = warehouse.read_sql_frame(shared_scenario, "select count(*) as n from measures")
+    stored_after = db.read_sql_frame(shared_scenario, "select count(*) as n from measures")
     assert stored_after.equals(stored_before)  # sampling writes nothing
 
 

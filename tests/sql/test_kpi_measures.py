@@ -9,7 +9,8 @@ import math
 
 import pytest
 
-from pipeline import measures, registry
+from pipeline.definitions import registry
+from pipeline.warehouse import measures
 from tests.sql.conftest import PERIOD
 from tests.sql.sen_scenario import EXPECTED
 

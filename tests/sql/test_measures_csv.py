@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline import measures
+from pipeline.warehouse import measures
 from tests.sql.conftest import PERIOD
 
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from pipeline import warehouse
+from pipeline.warehouse import db
 
-MODELS = warehouse.list_models()
+MODELS = db.list_models()
 NAMES = {
     "staging": re.compile(r"^stg_[a-z0-9]+(_[a-z0-9]+)*__[a-z0-9_]+$"),
     "intermediate": re.compile(r"^int_[a-z0-9_]+s_[a-z0-9]+$"),
@@ -38,22 +38,22 @@ def test_models_run_after_what_they_read():
     seen: set[str] = set()
     names = {m.name for m in MODELS}
     layers = [m.layer for m in MODELS]
-    assert layers == sorted(layers, key=warehouse.MODEL_LAYERS.index)
+    assert layers == sorted(layers, key=db.MODEL_LAYERS.index)
     for model in MODELS:
         assert model.references(names) <= seen, model.name
         seen.add(model.name)
 
 
 def test_a_cycle_is_reported(tmp_path):
-    for layer in warehouse.MODEL_LAYERS:
+    for layer in db.MODEL_LAYERS:
         (tmp_path / layer).mkdir()
     (tmp_path / "intermediate" / "int_as_made.sql").write_text("select * from int_bs_made")
     (tmp_path / "intermediate" / "int_bs_made.sql").write_text("select * from int_as_made")
-    with pytest.raises(warehouse.WarehouseError, match="cycle"):
-        warehouse.list_models(tmp_path)
+    with pytest.raises(db.WarehouseError, match="cycle"):
+        db.list_models(tmp_path)
 
 
 def test_closure_holds_only_what_is_needed():
-    closure = [m.name for m in warehouse.model_closure(MODELS, ["int_named_plans_joined"])]
+    closure = [m.name for m in db.model_closure(MODELS, ["int_named_plans_joined"])]
     assert closure[-1] == "int_named_plans_joined"
     assert "stg_council_send__placements" in closure and "stg_therapies__referrals" not in closure

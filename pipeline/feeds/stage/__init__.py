@@ -1,7 +1,7 @@
 """Stage a delivery: type every column, flag what cannot be typed, pseudonymise.
 
 ``stage_frame`` does what every feed shares, column by column, from the spec in
-``pipeline.feeds``.  One module a feed (``council_send``, ``school_census``,
+``pipeline.feeds.contracts``.  One module a feed (``council_send``, ``school_census``,
 ``therapies``, ``reference``) adds that feed's cross-row checks and derived columns.
 
 A staged frame holds the warehouse columns plus boolean ``<rule>__ok`` columns that the
@@ -15,11 +15,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pipeline import parsing
-from pipeline.feeds import (BIRTH, CODE, DATE, DROP, FLAG, FLOAT, ID, INT, NHS, PLANNED_DATE, TIMESTAMP, ULN,
-                            UPN, Table)
-from pipeline.identifiers import valid_nhs_numbers, valid_upns
-from pipeline.pseudonymise import pseudonymise_series
+from pipeline.feeds import parsing
+from pipeline.feeds.contracts import (BIRTH, CODE, DATE, DROP, FLAG, FLOAT, ID, INT, NHS, PLANNED_DATE, TIMESTAMP, ULN,
+                                      UPN, Table)
+from pipeline.feeds.identifiers import valid_nhs_numbers, valid_upns
+from pipeline.feeds.pseudonymise import pseudonymise_series
 
 _PARSERS = {
     DATE: parsing.parse_dates, PLANNED_DATE: parsing.parse_dates, TIMESTAMP: parsing.parse_timestamps,
@@ -69,7 +69,7 @@ def stage_frame(text: pd.DataFrame, table: Table, key: bytes, as_at: date | None
 
     Parameters
     ----------
-    text : the frame from ``pipeline.reading.read_table_file``.
+    text : the frame from ``pipeline.feeds.reading.read_table_file``.
     table : the spec of the staged table.
     key : the pseudonymisation secret.
     as_at : the extract date; a date of birth after it is not ok.
@@ -107,7 +107,7 @@ def warehouse_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def stage_file(path, table: Table, key: bytes, as_at: date | None) -> tuple[pd.DataFrame, list]:
     """Read and stage one file; raises ``UnreadableFile`` when it cannot be read."""
-    from pipeline.reading import read_table_file
+    from pipeline.feeds.reading import read_table_file
 
     result = read_table_file(path, table)
     return stage_frame(result.frame, table, key, as_at), result.findings

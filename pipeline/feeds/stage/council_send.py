@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.feeds import COUNCIL_SEND, Finding
-from pipeline.stage import stage_file
+from pipeline.feeds.contracts import COUNCIL_SEND, Finding
+from pipeline.feeds.stage import stage_file
 
 
 def missing_modules(files: dict[str, Path]) -> list[str]:

@@ -1,6 +1,6 @@
 """Stage the programme feed: the plan (YAML, one row a milestone) and its CSV files.
 
-The plan is read and checked by :func:`pipeline.plan.load_plan`; a plan it refuses is
+The plan is read and checked by :func:`pipeline.definitions.plan.load_plan`; a plan it refuses is
 refused whole, with its sentence (file, line, what to write).  Its milestones are then typed
 like any CSV column, so the Great Expectations suite ``programme.plan`` checks them too.
 """
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.feeds import Finding, Table
-from pipeline.plan import PlanError, load_plan
-from pipeline.reading import UnreadableFile
-from pipeline.stage import stage_file, stage_frame
+from pipeline.definitions.plan import PlanError, load_plan
+from pipeline.feeds.contracts import Finding, Table
+from pipeline.feeds.reading import UnreadableFile
+from pipeline.feeds.stage import stage_file, stage_frame
 
 
 def plan_text_frame(path: Path, table: Table) -> pd.DataFrame:

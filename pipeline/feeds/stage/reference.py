@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.feeds import Finding, Table
-from pipeline.stage import stage_file
+from pipeline.feeds.contracts import Finding, Table
+from pipeline.feeds.stage import stage_file
 
 
 def stage_reference(path: Path, table: Table, key: bytes) -> tuple[pd.DataFrame, list[Finding]]:

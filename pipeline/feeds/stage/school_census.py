@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.feeds import CENSUS, Finding, Table
-from pipeline.stage import stage_file
+from pipeline.feeds.contracts import CENSUS, Finding, Table
+from pipeline.feeds.stage import stage_file
 
 
 def academic_year_end(values: pd.Series) -> pd.Series:

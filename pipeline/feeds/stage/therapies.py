@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.feeds import REFERRALS, Finding
-from pipeline.stage import stage_file
+from pipeline.feeds.contracts import REFERRALS, Finding
+from pipeline.feeds.stage import stage_file
 
 LONG_WAIT_DAYS = 3 * 365  # a wait over 3 years is implausible: a warning, not a refusal
 

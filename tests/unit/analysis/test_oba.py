@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pipeline import spc
-from pipeline.curve_chart import curve_chart
-from pipeline.oba import (CONFIG_PATH, NOT_WRITTEN, ObaConfigError, curve_turned, forecast, load_oba_settings)
-from pipeline.registry import registry_by_id
+from pipeline.analysis import spc
+from pipeline.analysis.oba import CONFIG_PATH, NOT_WRITTEN, ObaConfigError, curve_turned, forecast, load_oba_settings
+from pipeline.definitions.registry import registry_by_id
+from pipeline.reports.curve_chart import curve_chart
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -94,8 +94,8 @@ def test_the_chart_has_a_title_a_description_and_the_band():
 
 
 def test_the_pack_has_a_scorecard_an_area_and_a_turn_the_curve_page_a_headline(tmp_path):
-    from pipeline.oba_pack import oba_section
-    from pipeline.spc_pack import SpcSettings
+    from pipeline.reports.oba_pack import oba_section
+    from pipeline.reports.spc_pack import SpcSettings
 
     registry = registry_by_id()
     months = [f"{2024 + (10 + i) // 12}-{(10 + i) % 12 + 1:02d}" for i in range(24)]

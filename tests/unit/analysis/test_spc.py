@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.spc import (CONCERN, COMMON_CAUSE, FAIL, HIGH, HIT_AND_MISS, IMPROVEMENT, LOW, NEUTRAL, NO_DATA,
-                          OUTSIDE, PASS, SHIFT, TREND, TWO_OF_THREE, analyse)
+from pipeline.analysis.spc import (COMMON_CAUSE, CONCERN, FAIL, HIGH, HIT_AND_MISS, IMPROVEMENT, LOW, NEUTRAL, NO_DATA,
+                                   OUTSIDE, PASS, SHIFT, TREND, TWO_OF_THREE, analyse)
 
 BOTH = pytest.mark.parametrize("profile", ["mdc", "ptd"])
 # mean 78/13 = 6; 12 moving ranges of 13 -> MRbar 13; limits 6 ± 34.58; 3.267·13 = 42.5: none screened

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.plan import PLAN_PATH, Milestone, PlanError, load_plan, occurrences
+from pipeline.definitions.plan import PLAN_PATH, Milestone, PlanError, load_plan, occurrences
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +108,9 @@ def test_a_broken_plan_is_refused_naming_the_line(tmp_path, old, new, message):
 
 
 def test_the_plan_stages_as_one_row_a_milestone_and_a_broken_one_is_refused_whole(tmp_path):
-    from pipeline.feeds import get_table
-    from pipeline.reading import UnreadableFile
-    from pipeline.stage.programme import stage_programme
+    from pipeline.feeds.contracts import get_table
+    from pipeline.feeds.reading import UnreadableFile
+    from pipeline.feeds.stage.programme import stage_programme
 
     table = get_table("programme", "plan")
     frame, notes = stage_programme(PLAN_PATH, table, b"key")

@@ -1,4 +1,4 @@
-"""The measure registry (pipeline/measures.yaml) and its agreement with sql/kpi."""
+"""The measure registry (pipeline/definitions/measures.yaml) and its agreement with sql/kpi."""
 from __future__ import annotations
 
 import re
@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import registry, warehouse
+from pipeline.definitions import registry
+from pipeline.warehouse import db
 
-KPI_DIR = warehouse.SQL_DIR / "kpi"
+KPI_DIR = db.SQL_DIR / "kpi"
 
 
 def _kpi_files() -> dict[str, set[str]]:

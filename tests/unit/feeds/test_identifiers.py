@@ -1,7 +1,7 @@
 """UPN check letters (DfE algorithm) and NHS numbers (modulus 11)."""
 import pytest
 
-from pipeline.identifiers import is_valid_nhs_number, is_valid_upn, nhs_check_digit, upn_check_letter
+from pipeline.feeds.identifiers import is_valid_nhs_number, is_valid_upn, nhs_check_digit, upn_check_letter
 
 
 def test_upn_check_letter_worked_by_hand():
@@ -39,7 +39,7 @@ def test_remainder_ten_has_no_valid_number():
 def test_vectorised_checks_agree_with_the_scalar_ones():
     import random
 
-    from pipeline.identifiers import valid_nhs_numbers, valid_upns
+    from pipeline.feeds.identifiers import valid_nhs_numbers, valid_upns
 
     rng = random.Random(7)
     upns = [upn_check_letter(b) + b for b in (f"{rng.randrange(10**12):012d}" for _ in range(300))]
@@ -53,7 +53,7 @@ def test_vectorised_checks_agree_with_the_scalar_ones():
 def test_fast_hmac_is_hmac_sha256():
     import pandas as pd
 
-    from pipeline.pseudonymise import pseudonymise_series, pseudonymise_value
+    from pipeline.feeds.pseudonymise import pseudonymise_series, pseudonymise_value
 
     values = pd.Series(["A801200001001", None, "9434765919"], dtype="str")
     for key in (b"k", b"x" * 100):

@@ -1,7 +1,7 @@
 """Landing: immutable raw copies, a manifest, no-op on the same bytes, atomic replacement."""
 import stat
 
-from pipeline.land import current_versions, land_inbox, read_manifest
+from pipeline.feeds.land import current_versions, land_inbox, read_manifest
 
 
 def _deliver(inbox, name, text, feed="therapies"):

@@ -1,7 +1,7 @@
 """Typing text columns: date forms, impossible dates, whole numbers, flags, codes."""
 import pandas as pd
 
-from pipeline.parsing import normalise_codes, parse_dates, parse_flags, parse_integers, year_month
+from pipeline.feeds.parsing import normalise_codes, parse_dates, parse_flags, parse_integers, year_month
 
 
 def _s(*values):

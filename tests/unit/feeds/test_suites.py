@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from pipeline.feeds import TABLES
-from pipeline.suites import SUITES_DIR, render_feeds_doc, render_suite, suite_path
+from pipeline.feeds.contracts import TABLES
+from pipeline.feeds.suites import SUITES_DIR, render_feeds_doc, render_suite, suite_path
 
 ALL_TABLES = [t for tables in TABLES.values() for t in tables]
 
@@ -12,7 +12,7 @@ ALL_TABLES = [t for tables in TABLES.values() for t in tables]
 @pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.suite_name)
 def test_committed_suite_is_current(table):
     assert suite_path(table).read_text(encoding="utf-8") == render_suite(table), \
-        "run `python -m pipeline.suites` after changing pipeline/feeds.py"
+        "run `python -m pipeline.feeds.suites` after changing pipeline/feeds/contracts.py"
 
 
 @pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.suite_name)

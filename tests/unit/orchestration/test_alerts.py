@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from pipeline.alerts import failure_text, notify_failure, send_email
+from pipeline.orchestration.alerts import failure_text, notify_failure, send_email
 
 CONTEXT = {"ti": SimpleNamespace(task_id="therapies.load", dag_id="send_monthly_board_pack", log_url=None),
            "data_interval_start": datetime(2026, 10, 1, 6, tzinfo=timezone.utc),
@@ -68,7 +68,7 @@ def test_the_alert_names_the_task_the_month_the_reason_and_what_to_do():
 
 def test_without_recipients_it_logs_and_sends_nothing(monkeypatch, caplog):
     monkeypatch.delenv("SEND_ALERT_EMAILS", raising=False)
-    with caplog.at_level(logging.INFO, logger="pipeline.alerts"):
+    with caplog.at_level(logging.INFO, logger="pipeline.orchestration.alerts"):
         notify_failure(CONTEXT)
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1 and "therapies.load failed for 2026-10" in errors[0].getMessage()

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline import warehouse
-from pipeline.benchmarks import BENCHMARKS, compare, rank_among, year_label, year_of
-from pipeline.published import PUBLISHED_DIR, load_published
+from pipeline.reports.benchmarks import BENCHMARKS, compare, rank_among, year_label, year_of
+from pipeline.warehouse import db
+from pipeline.warehouse.published import PUBLISHED_DIR, load_published
 
 TIMELINESS = BENCHMARKS[0]
 
@@ -35,8 +35,8 @@ def test_rank_and_quartile(local, others, polarity, expected):
 
 @pytest.fixture()
 def engine(tmp_path):
-    engine = warehouse.get_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
-    warehouse.ensure_schema(engine)
+    engine = db.get_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
+    db.ensure_schema(engine)
     load_published(engine)
     yield engine
     engine.dispose()
@@ -49,7 +49,7 @@ def measures_rows(rows):
 
 def test_blackpool_2024_beside_the_published_figures(engine):
     # The area's 2024 figure comes from a month whose latest complete calendar year is 2024.
-    warehouse.replace_rows(engine, "measures", measures_rows([
+    db.replace_rows(engine, "measures", measures_rows([
         ("ehcp_20wk_calendar_year", "2025-06", "all", 61.7),
         ("ehcp_20wk_calendar_year", "2024-06", "all", 80.0),  # calendar 2023, not compared
     ]), {})
@@ -65,7 +65,7 @@ def test_blackpool_2024_beside_the_published_figures(engine):
 
 
 def test_without_a_local_figure_for_the_published_year_the_published_figures_still_show(engine):
-    warehouse.replace_rows(engine, "measures", measures_rows([("ehcp_20wk_calendar_year", "2026-10", "all", 55.0)]), {})
+    db.replace_rows(engine, "measures", measures_rows([("ehcp_20wk_calendar_year", "2026-10", "all", 55.0)]), {})
     got = compare(engine, TIMELINESS, "2026-10", "890", "up")
     assert got.year == got.latest_published == 2024 and got.local is None and got.rank is None
     assert got.england == 46.4 and got.neighbours_count == 10  # the published figures still shown
@@ -73,7 +73,7 @@ def test_without_a_local_figure_for_the_published_year_the_published_figures_sti
 
 def test_a_neutral_measure_is_compared_but_not_ranked(engine):
     share = next(b for b in BENCHMARKS if b.measure_id == "pupils_sen_share" and b.breakdown == "group=EHCP")
-    warehouse.replace_rows(engine, "measures", measures_rows([("pupils_sen_share", "2025-03", "group=EHCP", 5.0)]), {})
+    db.replace_rows(engine, "measures", measures_rows([("pupils_sen_share", "2025-03", "group=EHCP", 5.0)]), {})
     got = compare(engine, share, "2025-10", "890", "neutral")
     assert got.year == 2025 and got.england is not None and got.rank is None and got.quartile is None
 
@@ -82,16 +82,16 @@ def test_a_neutral_measure_is_compared_but_not_ranked(engine):
 def test_the_sen2_census_day_is_the_third_thursday_of_january(year, day):
     from datetime import date
 
-    from pipeline.measures import january_census_date
+    from pipeline.warehouse.measures import january_census_date
 
     assert january_census_date(year) == date(year, 1, day)
 
 
 def test_the_return_check_sets_the_records_beside_dfe_s_figure_for_the_area(engine):
-    from pipeline.benchmarks import return_check_section
-    from pipeline.registry import registry_by_id
+    from pipeline.reports.benchmarks import return_check_section
+    from pipeline.definitions.registry import registry_by_id
 
-    warehouse.replace_rows(engine, "measures", measures_rows([
+    db.replace_rows(engine, "measures", measures_rows([
         ("ehcp_in_force_january", "2025-03", "all", 1670.0),
         ("ehcp_20wk_calendar_year", "2025-06", "all", 61.7),
     ]), {})
@@ -103,9 +103,9 @@ def test_the_return_check_sets_the_records_beside_dfe_s_figure_for_the_area(engi
 
 
 def test_therapy_waits_beside_nhs_england_for_the_same_month(engine):
-    from pipeline.benchmarks import waits_section
+    from pipeline.reports.benchmarks import waits_section
 
-    warehouse.replace_rows(engine, "measures", measures_rows([
+    db.replace_rows(engine, "measures", measures_rows([
         ("therapy_over_18w", "2023-10", "service=SLT", 41.7),
         ("therapy_over_18w", "2026-10", "service=SLT", 30.0),  # a month NHS England has not published
     ]), {})
@@ -121,7 +121,7 @@ def test_therapy_waits_beside_nhs_england_for_the_same_month(engine):
 
 
 def test_without_a_trust_the_waits_table_says_so(engine):
-    from pipeline.benchmarks import waits_section
+    from pipeline.reports.benchmarks import waits_section
 
     table = waits_section(engine, "2026-10", None)
     assert {r["cells"][2]["text"] for r in table["rows"]} == {"no trust set"}

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pipeline import charts
+from pipeline.reports import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = ["Aug 2026", "Sep 2026", "Oct 2026"]

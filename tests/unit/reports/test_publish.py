@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import publish, warehouse
-from pipeline.land import MANIFEST_COLUMNS
-from pipeline.measures import write_measures_csv
+from pipeline.feeds.land import MANIFEST_COLUMNS
+from pipeline.reports import publish
+from pipeline.warehouse import db
+from pipeline.warehouse.measures import write_measures_csv
 
 PERIOD = "2026-10"
 PRODUCED = date(2026, 11, 26)
@@ -74,25 +75,25 @@ def write_raw_manifests(raw_dir: Path) -> None:
 
 
 def fill_warehouse(engine) -> None:
-    warehouse.ensure_schema(engine)
-    warehouse.replace_rows(engine, "measures", MEASURES, {"period": PERIOD})
+    db.ensure_schema(engine)
+    db.replace_rows(engine, "measures", MEASURES, {"period": PERIOD})
     snapshots = pd.DataFrame(SNAPSHOTS, columns=["feed", "extract_date", "is_stale"])
-    warehouse.replace_rows(engine, "measure_snapshots", snapshots, {"period": PERIOD})
+    db.replace_rows(engine, "measure_snapshots", snapshots, {"period": PERIOD})
     loads = pd.DataFrame(LOADS, columns=["feed", "delivery", "version", "extract_date"]).assign(rows_loaded=9)
-    warehouse.replace_rows(engine, "meta_loads", loads, {})
+    db.replace_rows(engine, "meta_loads", loads, {})
     census = pd.DataFrame([("census_2026_AUT", "AUT", date(2026, 10, 1)), ("census_2026_SPR", "SPR", date(2026, 1, 15)),
                            ("census_2025_AUT", "AUT", date(2025, 10, 2))],
                           columns=["census_file", "census_term", "census_date"])
-    warehouse.replace_rows(engine, "src_school_census__census", census, {})
+    db.replace_rows(engine, "src_school_census__census", census, {})
     for stage in ("ks2", "ks4"):
         results = pd.DataFrame([(f"{stage}_2026", 2026)], columns=["results_file", "academic_year_end"])
-        warehouse.replace_rows(engine, f"src_school_census__{stage}", results, {})
+        db.replace_rows(engine, f"src_school_census__{stage}", results, {})
 
 
 @pytest.fixture()
 def data_dir(tmp_path):
     data = tmp_path / "data"
-    engine = warehouse.get_engine(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")
+    engine = db.get_engine(f"duckdb:///{tmp_path / 'db.duckdb'}")
     fill_warehouse(engine)
     write_raw_manifests(data / "raw")
     validation = data / "validation" / PERIOD
@@ -225,7 +226,7 @@ def test_a_pdf_rendered_elsewhere_is_copied_into_the_pack(data_dir, tmp_path):
 def test_a_feed_without_data_is_listed_as_such(data_dir):
     data, engine = data_dir
     snapshots = pd.DataFrame([("therapies", None, None)], columns=["feed", "extract_date", "is_stale"])
-    warehouse.replace_rows(engine, "measure_snapshots", snapshots, {"period": PERIOD})
+    db.replace_rows(engine, "measure_snapshots", snapshots, {"period": PERIOD})
     entries = publish.input_snapshots(engine, PERIOD, data / "raw")
     assert entries == [{"feed": "therapies", "delivery": None, "version": None,
                         "used_for": "therapies: no data for this period", "files": []}]
@@ -252,7 +253,7 @@ def test_stale_feeds_and_a_missing_csv_are_filled_in(data_dir):
 
 def test_input_snapshots_are_the_same_on_duckdb_and_postgresql(warehouse_url, data_dir):
     data, duck = data_dir
-    engine = warehouse.get_engine(warehouse_url)
+    engine = db.get_engine(warehouse_url)
     try:
         fill_warehouse(engine)
         assert publish.input_snapshots(engine, PERIOD, data / "raw") == publish.input_snapshots(duck, PERIOD, data / "raw")

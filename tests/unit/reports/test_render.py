@@ -19,19 +19,27 @@ import pandas as pd
 import pypdf
 import pytest
 
-from pipeline import render, warehouse
-from pipeline.quality import REPORT_COLUMNS
-from pipeline.oba import NOT_WRITTEN, load_oba_settings
-from pipeline.registry import load_registry, registry_by_id
-from pipeline.spc_chart import ASSURANCE_SHORT, VARIATION_SHORT
-from pipeline.spc_pack import SPC_SERIES
+from pipeline.analysis.oba import NOT_WRITTEN, load_oba_settings
+from pipeline.definitions.registry import load_registry, registry_by_id
+from pipeline.periods import shift_period
+from pipeline.reports.formatting import (SUPPRESSION_NOTE, count_text, date_label, direction_of_travel, format_value,
+                                         period_label)
+from pipeline.reports.highlight.cover import headline_measures
+from pipeline.reports.highlight.report import SECTION_HEADINGS, RenderError, build_context, render_highlight_report
+from pipeline.reports.highlight.therapies import SERVICE_LABELS, THERAPY_COLUMNS
+from pipeline.reports.history import read_history
+from pipeline.reports.pdf import render_html
+from pipeline.reports.quality import REPORT_COLUMNS
+from pipeline.reports.spc_chart import ASSURANCE_SHORT, VARIATION_SHORT
+from pipeline.reports.spc_pack import SPC_SERIES
+from pipeline.warehouse import db
 
 PERIOD = "2026-10"
 GAP_PERIOD = "2026-05"  # no therapy rows: a gap in the therapy charts
 PRODUCED = date(2026, 11, 26)
 AREA = "Testshire"
 POPULATION = 12754.0
-MONTHS = [render.shift_period(PERIOD, -k) for k in range(24, -1, -1)]  # 25 months, oldest first
+MONTHS = [shift_period(PERIOD, -k) for k in range(24, -1, -1)]  # 25 months, oldest first
 
 
 # --------------------------------------------------------------------------- unit: formatting
@@ -65,14 +73,14 @@ def row(value, numerator=None, denominator=None, unit="count"):
     (None, "count", "no data"),
 ])
 def test_format_value(given, unit, shown):
-    assert render.format_value(given, unit) == shown
+    assert format_value(given, unit) == shown
 
 
 def test_format_value_takes_series_named_tuples_and_the_rows_unit():
-    assert render.format_value(pd.Series(row(61.666, 37, 60, "percent"))) == "61.7%"
+    assert format_value(pd.Series(row(61.666, 37, 60, "percent"))) == "61.7%"
     Row = namedtuple("Row", "measure_id value numerator denominator unit")
-    assert render.format_value(Row("x", 3.0, 3.0, None, "count")) == "c"
-    assert render.count_text(3) == "c" and render.count_text(220) == "220"
+    assert format_value(Row("x", 3.0, 3.0, None, "count")) == "c"
+    assert count_text(3) == "c" and count_text(220) == "220"
 
 
 @pytest.mark.parametrize("latest, earlier, polarity, text, css", [
@@ -87,17 +95,17 @@ def test_format_value_takes_series_named_tuples_and_the_rows_unit():
     (row(None), row(7, 7), "down", "no data", "none"),
 ])
 def test_direction_of_travel(latest, earlier, polarity, text, css):
-    direction = render.direction_of_travel(latest, earlier, polarity)
+    direction = direction_of_travel(latest, earlier, polarity)
     assert (direction.text, direction.css) == (text, css)
 
 
 def test_periods_and_labels():
-    assert render.shift_period("2026-01", -1) == "2025-12"
-    assert render.shift_period("2026-10", -12) == "2025-10"
-    assert render.shift_period("2025-12", 1) == "2026-01"
-    assert render.period_label("2026-10") == "October 2026"
-    assert render.period_label("2026-10", short=True) == "Oct 2026"
-    assert render.date_label(date(2026, 11, 5)) == "5 November 2026"
+    assert shift_period("2026-01", -1) == "2025-12"
+    assert shift_period("2026-10", -12) == "2025-10"
+    assert shift_period("2025-12", 1) == "2026-01"
+    assert period_label("2026-10") == "October 2026"
+    assert period_label("2026-10", short=True) == "Oct 2026"
+    assert date_label(date(2026, 11, 5)) == "5 November 2026"
 
 
 # --------------------------------------------------------------------------- the warehouse
@@ -167,19 +175,19 @@ VALIDATION = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("render")
-    engine = warehouse.get_engine(f"duckdb:///{folder / 'warehouse.duckdb'}")
-    warehouse.ensure_schema(engine)
-    warehouse.replace_rows(engine, "measures", measure_frame(), {})
-    warehouse.replace_rows(engine, "measure_snapshots", snapshot_frame(PERIOD, True), {"period": PERIOD})
-    earlier = render.shift_period(PERIOD, -1)
-    warehouse.replace_rows(engine, "measure_snapshots", snapshot_frame(earlier, False), {"period": earlier})
+    engine = db.get_engine(f"duckdb:///{folder / 'db.duckdb'}")
+    db.ensure_schema(engine)
+    db.replace_rows(engine, "measures", measure_frame(), {})
+    db.replace_rows(engine, "measure_snapshots", snapshot_frame(PERIOD, True), {"period": PERIOD})
+    earlier = shift_period(PERIOD, -1)
+    db.replace_rows(engine, "measure_snapshots", snapshot_frame(earlier, False), {"period": earlier})
     validation = folder / "validation-report.csv"
     with validation.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS, restval="")
         writer.writeheader()
         writer.writerows(VALIDATION)
     out = folder / "packs" / PERIOD
-    pdf = render.render_highlight_report(engine, PERIOD, out, area_name=AREA, produced_on=PRODUCED,
+    pdf = render_highlight_report(engine, PERIOD, out, area_name=AREA, produced_on=PRODUCED,
                                          validation_csv=validation)
     reader = pypdf.PdfReader(pdf)
     yield {"engine": engine, "pdf": pdf, "out": out, "validation": validation, "folder": folder,
@@ -217,9 +225,9 @@ def test_the_pdf_is_tagged_in_english_with_a_title(built):
 
 def test_every_section_heading_is_in_the_text(built):
     text = squash("".join(built["pages"]))
-    for heading in render.SECTION_HEADINGS.values():
+    for heading in SECTION_HEADINGS.values():
         assert squash(heading) in text, heading
-    for service in render.SERVICE_LABELS.values():
+    for service in SERVICE_LABELS.values():
         assert squash(f"{service}: trends over the last 24 months") in text
 
 
@@ -233,14 +241,14 @@ def test_the_cover_names_the_area_period_date_and_the_stale_feed(built):
 
 
 def test_the_summary_shows_every_headline_number_as_displayed(built):
-    summary = squash(page_with(built["pages"], render.SECTION_HEADINGS["summary"]))
-    history = render.read_history(built["engine"], PERIOD, 13)
+    summary = squash(page_with(built["pages"], SECTION_HEADINGS["summary"]))
+    history = read_history(built["engine"], PERIOD, 13)
     registry = {m.id: m for m in load_registry()}
-    headline = render.headline_measures(registry)
+    headline = headline_measures(registry)
     assert len(headline) == 24
     for measure in headline:
-        shown = [render.format_value(history.row(measure.id, "all", p), measure.unit)
-                 for p in (PERIOD, render.shift_period(PERIOD, -1), render.shift_period(PERIOD, -12))]
+        shown = [format_value(history.row(measure.id, "all", p), measure.unit)
+                 for p in (PERIOD, shift_period(PERIOD, -1), shift_period(PERIOD, -12))]
         assert squash(" ".join(shown)) in summary, (measure.id, shown)
         assert squash(measure.title) in summary
     assert squash("Children waiting for therapy STALE DATA") in summary
@@ -248,26 +256,26 @@ def test_the_summary_shows_every_headline_number_as_displayed(built):
 
 def test_the_pack_opens_with_the_spc_icon_summary_and_has_a_chart_a_series(built):
     pages = built["pages"]
-    assert squash(render.SECTION_HEADINGS["spc_summary"]) in squash(pages[1])  # straight after the cover
+    assert squash(SECTION_HEADINGS["spc_summary"]) in squash(pages[1])  # straight after the cover
     summary = squash(pages[1] + pages[2])
     for _, _, title in SPC_SERIES:
         assert squash(title) in summary, title
     assert any(squash(word) in summary for word in VARIATION_SHORT.values())
     assert any(squash(word) in summary for word in ASSURANCE_SHORT.values())
-    charts = squash(page_with(pages, render.SECTION_HEADINGS["spc"]))
+    charts = squash(page_with(pages, SECTION_HEADINGS["spc"]))
     assert squash("Making Data Count") in charts
     assert all(squash("SPC: Making Data Count rules (mdc)") in squash(p) for p in pages)  # footer
 
 
 def test_small_numbers_are_shown_as_c_with_a_note(built):
     text = "\n".join(built["pages"])
-    assert squash(render.SUPPRESSION_NOTE) in squash(text)
+    assert squash(SUPPRESSION_NOTE) in squash(text)
     assert squash("Alternative provision c c c") in squash(text)  # plans, rate, last month
     assert squash("Hearing impairment (HI) c c c") in squash(text)
     overview = squash(page_with(built["pages"], "Therapy waits at the end of October 2026"))
     registry = {m.id: m for m in load_registry()}
-    shown = [render.format_value(render.read_history(built["engine"], PERIOD, 1).row(m, "service=OT", PERIOD),
-                                 registry[m].unit) for m, _ in render.THERAPY_COLUMNS]
+    shown = [format_value(read_history(built["engine"], PERIOD, 1).row(m, "service=OT", PERIOD),
+                                 registry[m].unit) for m, _ in THERAPY_COLUMNS]
     assert shown[4] == "c"
     assert squash("Occupational therapy " + " ".join(shown)) in overview
 
@@ -284,7 +292,7 @@ def test_the_appendices_say_what_was_refused_and_define_every_measure(built):
 
 
 def test_rendering_again_gives_the_same_text(built, tmp_path):
-    again = render.render_highlight_report(built["engine"], PERIOD, tmp_path, area_name=AREA,
+    again = render_highlight_report(built["engine"], PERIOD, tmp_path, area_name=AREA,
                                            produced_on=PRODUCED, validation_csv=built["validation"])
     if again.read_bytes() != built["pdf"].read_bytes():  # the same bytes are the same text
         assert [p.extract_text() for p in pypdf.PdfReader(again).pages] == built["pages"]
@@ -295,12 +303,12 @@ def test_rendering_again_gives_the_same_text(built, tmp_path):
 
 @pytest.fixture(scope="module")
 def context(built):
-    return render.build_context(built["engine"], PERIOD, area_name=AREA, produced_on=PRODUCED,
+    return build_context(built["engine"], PERIOD, area_name=AREA, produced_on=PRODUCED,
                                 validation_csv=built["validation"])
 
 
 def test_every_chart_is_an_svg_image_with_title_desc_and_alt(context):
-    html = render.render_html(context)
+    html = render_html(context)
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"', html)
     curves = sum(len(a.headlines) for a in load_oba_settings(registry_by_id()))
     assert len(images) == html.count("<img") == 4 + 2 + 5 * 6 + len(SPC_SERIES) + curves
@@ -320,33 +328,33 @@ def test_trend_tables_show_gap_months_as_no_data(context):
 
 
 def test_a_month_with_nothing_stale_has_no_stale_warning(built):
-    previous = render.shift_period(PERIOD, -1)
-    ctx = render.build_context(built["engine"], previous, area_name=AREA, produced_on=PRODUCED)
+    previous = shift_period(PERIOD, -1)
+    ctx = build_context(built["engine"], previous, area_name=AREA, produced_on=PRODUCED)
     assert ctx["cover"]["stale"] == ""
-    html = render.render_html(ctx)
+    html = render_html(ctx)
     assert "Some data in this report is stale" not in html and "No validation report was available" in html
     assert ctx["ehcp"]["trend"]["table"]["rows"][0]["header"] == "Sep 2026"
 
 
 def test_trends_start_at_the_first_month_with_data(built):
-    ctx = render.build_context(built["engine"], PERIOD, area_name=AREA, produced_on=PRODUCED, history_months=30)
+    ctx = build_context(built["engine"], PERIOD, area_name=AREA, produced_on=PRODUCED, history_months=30)
     assert ctx["ehcp"]["trend"]["span"] == "since October 2024"
     assert len(ctx["ehcp"]["trend"]["table"]["rows"]) == 25
 
 
 def test_a_period_without_measures_is_refused(built, tmp_path):
-    with pytest.raises(render.RenderError, match="run `python -m pipeline run --period 2027-01"):
-        render.render_highlight_report(built["engine"], "2027-01", tmp_path, area_name=AREA, produced_on=PRODUCED)
+    with pytest.raises(RenderError, match="run `python -m pipeline run --period 2027-01"):
+        render_highlight_report(built["engine"], "2027-01", tmp_path, area_name=AREA, produced_on=PRODUCED)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_content_is_the_same_on_duckdb_and_postgresql(warehouse_url, built, context):
-    engine = warehouse.get_engine(warehouse_url)
+    engine = db.get_engine(warehouse_url)
     try:
-        warehouse.ensure_schema(engine)
-        warehouse.replace_rows(engine, "measures", measure_frame(), {})
-        warehouse.replace_rows(engine, "measure_snapshots", snapshot_frame(PERIOD, True), {"period": PERIOD})
-        again = render.build_context(engine, PERIOD, area_name=AREA, produced_on=PRODUCED,
+        db.ensure_schema(engine)
+        db.replace_rows(engine, "measures", measure_frame(), {})
+        db.replace_rows(engine, "measure_snapshots", snapshot_frame(PERIOD, True), {"period": PERIOD})
+        again = build_context(engine, PERIOD, area_name=AREA, produced_on=PRODUCED,
                                      validation_csv=built["validation"])
     finally:
         engine.dispose()
@@ -368,15 +376,15 @@ def test_a_failed_render_leaves_the_previous_pdf_and_no_temporary_file(built, tm
     previous.write_bytes(b"the previous good PDF")
     monkeypatch.setattr(weasyprint, "HTML", Failing)
     with pytest.raises(RuntimeError, match="layout failed"):
-        render.render_highlight_report(built["engine"], PERIOD, tmp_path, area_name=AREA, produced_on=PRODUCED)
+        render_highlight_report(built["engine"], PERIOD, tmp_path, area_name=AREA, produced_on=PRODUCED)
     assert previous.read_bytes() == b"the previous good PDF"
     assert [p.name for p in tmp_path.iterdir()] == [previous.name]
 
 
 def test_the_comparison_with_england_has_a_row_a_benchmarked_measure(built):
-    from pipeline.benchmarks import BENCHMARKS
+    from pipeline.reports.benchmarks import BENCHMARKS
 
-    text = squash(page_with(built["pages"], render.SECTION_HEADINGS["benchmarks"]))
+    text = squash(page_with(built["pages"], SECTION_HEADINGS["benchmarks"]))
     assert squash("The area beside England, its region and its statistical neighbours") in text
     for benchmark in BENCHMARKS:
         assert squash(benchmark.title) in text, benchmark.title
@@ -384,7 +392,7 @@ def test_the_comparison_with_england_has_a_row_a_benchmarked_measure(built):
 
 def test_the_oba_pages_have_each_area_and_say_what_is_not_yet_written(built):
     text = squash("".join(built["pages"]))
-    assert squash(render.SECTION_HEADINGS["oba"]) in text
+    assert squash(SECTION_HEADINGS["oba"]) in text
     for area in load_oba_settings(registry_by_id()):
         assert squash(f"Area of concern {area.ref}: {area.title}") in text
     assert squash("Has the curve turned?") in text and squash(NOT_WRITTEN) in text
@@ -392,5 +400,5 @@ def test_the_oba_pages_have_each_area_and_say_what_is_not_yet_written(built):
 
 
 def test_without_a_plan_the_programme_section_says_what_to_load(built):
-    text = squash(page_with(built["pages"], render.SECTION_HEADINGS["programme"]))
+    text = squash(page_with(built["pages"], SECTION_HEADINGS["programme"]))
     assert squash("No plan has been loaded yet: put plan.yaml and tracker.csv in the programme folder") in text

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from pipeline import spc
-from pipeline.spc_chart import ASSURANCE_WORDS, POINT_COLOURS, POINT_WORDS, VARIATION_WORDS, spc_chart
+from pipeline.analysis import spc
+from pipeline.reports.spc_chart import ASSURANCE_WORDS, POINT_COLOURS, POINT_WORDS, VARIATION_WORDS, spc_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 # 12 steady months around 20, then 12 months falling well below: lower is better.

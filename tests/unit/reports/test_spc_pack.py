@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import spc
-from pipeline.registry import load_registry
-from pipeline.spc_pack import (CONFIG_PATH, SPC_SERIES, Rebase, SpcConfigError, SpcSettings, load_spc_settings,
-                               series_values, spc_section)
+from pipeline.analysis import spc
+from pipeline.definitions.registry import load_registry
+from pipeline.reports.spc_pack import (CONFIG_PATH, SPC_SERIES, Rebase, SpcConfigError, SpcSettings, load_spc_settings,
+                                       series_values, spc_section)
 
 REGISTRY = {m.id: m for m in load_registry()}
 MONTHS = [f"{2024 + (10 + i) // 12}-{(10 + i) % 12 + 1:02d}" for i in range(24)]  # 2024-11 .. 2026-10

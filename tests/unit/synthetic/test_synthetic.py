@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import synthetic
-from pipeline.identifiers import is_valid_nhs_number, is_valid_upn
+from pipeline.feeds.identifiers import is_valid_nhs_number, is_valid_upn
+from pipeline.synthetic.calibration import NEED_CODES
+from pipeline.synthetic.common import as_date, census_days
+from pipeline.synthetic.inbox import write_inbox
 
 SMALL = {"scale": 0.2, "months": 3}
 # One snapshot after the January 2025 census day, at Blackpool's size.
@@ -98,13 +100,13 @@ def digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("small")
-    return out, synthetic.write_inbox(out, **SMALL)
+    return out, write_inbox(out, **SMALL)
 
 
 @pytest.fixture(scope="module")
 def calibrated(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("calibrated")
-    return out, synthetic.write_inbox(out, **CALIBRATED)
+    return out, write_inbox(out, **CALIBRATED)
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +118,13 @@ def calibrated_snapshot(calibrated) -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- determinism, layout
 def test_same_arguments_give_byte_identical_files(small, tmp_path):
     inbox, _ = small
-    synthetic.write_inbox(tmp_path / "again", **SMALL)
+    write_inbox(tmp_path / "again", **SMALL)
     assert digest(tmp_path / "again") == digest(inbox)
 
 
 def test_another_seed_gives_other_data(small, tmp_path):
     inbox, _ = small
-    synthetic.write_inbox(tmp_path / "other", seed=7, **SMALL)
+    write_inbox(tmp_path / "other", seed=7, **SMALL)
     first, other = digest(inbox), digest(tmp_path / "other")
     assert first.keys() == other.keys()
     assert sum(first[k] != other[k] for k in first) > len(first) // 2
@@ -151,15 +153,15 @@ def test_every_census_term_and_results_year_is_delivered(small):
 
 
 def test_census_days_are_the_usual_thursdays():
-    days = {t: synthetic._date(d).isoformat() for t, d in synthetic.census_days(2025).items()}
+    days = {t: as_date(d).isoformat() for t, d in census_days(2025).items()}
     assert days == {"SPR": "2025-01-16", "SUM": "2025-05-15", "AUT": "2025-10-02"}
 
 
 def test_bad_arguments_are_refused(tmp_path):
     with pytest.raises(ValueError):
-        synthetic.write_inbox(tmp_path, end_period="2026-13")
+        write_inbox(tmp_path, end_period="2026-13")
     with pytest.raises(ValueError):
-        synthetic.write_inbox(tmp_path, scale=0)
+        write_inbox(tmp_path, scale=0)
 
 
 # --------------------------------------------------------------------------- council keys
@@ -209,7 +211,7 @@ def test_code_lists(calibrated_snapshot, calibrated):
     assert set(snap["assessment"]["assessmentoutcome"]) == set("YNAWHS")
     assert set(snap["assessment"]["week20"]) <= {"", "0", "1", "true", "false"}
     assert set(snap["namedplan"]["ceasereason"]) - {""} <= {str(i) for i in range(1, 10)}
-    assert set(snap["senneed"]["sentype"]) <= set(synthetic.NEED_CODES) | {"DS"}
+    assert set(snap["senneed"]["sentype"]) <= set(NEED_CODES) | {"DS"}
     assert set(snap["senneed"]["sentyperank"]) == {"1", "2"}
     settings = set(snap["placementdetail"]["sensetting"]) | set(snap["plandetail"]["sensetting"])
     assert settings - {""} <= {"OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"}
@@ -219,7 +221,7 @@ def test_code_lists(calibrated_snapshot, calibrated):
     assert set(census["nc_year_actual"]) <= {"N1", "N2", "R", "X"} | {str(i) for i in range(1, 15)}
     assert set(census["enrol_status"]) == set("CMSFG")
     assert set(census["sen_provision"]) == set("EKN")
-    codes = set(synthetic.NEED_CODES) | {"DS", "NSA", ""}
+    codes = set(NEED_CODES) | {"DS", "NSA", ""}
     assert set(census["primary_sen_type"]) | set(census["secondary_sen_type"]) <= codes
     therapy = read(therapy_files(inbox)[-1])
     assert set(therapy["service"]) == {"SLT", "OT", "PHYSIO", "CDS", "ND"}
@@ -426,7 +428,7 @@ def test_deliveries_carry_accepted_messiness(calibrated):
 
 
 def test_early_extracts_use_the_v11_layout(tmp_path):
-    synthetic.write_inbox(tmp_path, scale=0.1, end_period="2024-01", months=1)
+    write_inbox(tmp_path, scale=0.1, end_period="2024-01", months=1)
     snap = snapshot(tmp_path, "05-02-2024")
     assert "gendercurrent" in snap["person"] and "sex" not in snap["person"]
     assert {"res", "wbp"} <= set(snap["activeplans"].columns)

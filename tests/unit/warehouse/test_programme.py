@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.plan import Milestone
-from pipeline.programme import (AT_RISK, COMPLETE, NOT_STARTED, ON_TRACK, OVERDUE, Update, milestone_status)
+from pipeline.definitions.plan import Milestone
+from pipeline.warehouse.programme import AT_RISK, COMPLETE, NOT_STARTED, ON_TRACK, OVERDUE, Update, milestone_status
 
 DUE = date(2026, 10, 31)
 ONCE = Milestone("1.1.1.1", "Launch the strategy", DUE)
@@ -60,11 +60,11 @@ def test_an_unknown_tracker_status_is_refused():
 def test_the_exception_report_names_action_lead_slip_and_update(tmp_path):
     import pandas as pd
 
-    from pipeline import programme, warehouse
-    from pipeline.programme_pack import programme_section
+    from pipeline.warehouse import db, programme
+    from pipeline.reports.programme_pack import programme_section
 
-    engine = warehouse.get_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
-    warehouse.ensure_schema(engine)
+    engine = db.get_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
+    db.ensure_schema(engine)
     plan = pd.DataFrame([
         {"milestone_id": "4.1.5.1", "action_ref": "4.1.5", "focus_area_ref": "4.1", "area_ref": "4",
          "milestone_text": "Set a baseline", "due_date": date(2026, 9, 30), "recurrence": None,
@@ -82,9 +82,9 @@ def test_the_exception_report_names_action_lead_slip_and_update(tmp_path):
     risks = pd.DataFrame([{"risk_id": "R1", "title": "Therapy vacancies", "owner_role": "ICB lead", "likelihood": 3,
                            "impact": 5, "target_likelihood": 2, "target_impact": 2, "mitigation": "",
                            "linked_refs": "4.2.1", "status": "OPEN", "reviewed_on": date(2026, 10, 1)}])
-    warehouse.replace_rows(engine, "src_programme__plan", plan, {})
-    warehouse.replace_rows(engine, "src_programme__tracker", tracker, {})
-    warehouse.replace_rows(engine, "src_programme__risks", risks, {})
+    db.replace_rows(engine, "src_programme__plan", plan, {})
+    db.replace_rows(engine, "src_programme__tracker", tracker, {})
+    db.replace_rows(engine, "src_programme__risks", risks, {})
     with engine.begin() as conn:
         assert programme.write_statuses(conn, "2026-10") == 2
     section = programme_section(engine, "2026-10", {"summary": []}, [])
@@ -101,9 +101,9 @@ def test_the_exception_report_names_action_lead_slip_and_update(tmp_path):
 
 
 def test_a_measure_of_an_area_getting_worse_or_failing_its_target_is_an_exception():
-    from pipeline.oba import Area
-    from pipeline.programme_pack import _measure_exceptions
-    from pipeline.spc_chart import ASSURANCE_SHORT, VARIATION_SHORT
+    from pipeline.analysis.oba import Area
+    from pipeline.reports.programme_pack import _measure_exceptions
+    from pipeline.reports.spc_chart import ASSURANCE_SHORT, VARIATION_SHORT
 
     def row(title, measure_id, variation, assurance):
         return {"header": title, "measure_id": measure_id, "variation": variation, "assurance": assurance,
@@ -124,8 +124,8 @@ def test_a_measure_of_an_area_getting_worse_or_failing_its_target_is_an_exceptio
 
 
 def test_a_broken_tracker_is_refused_with_its_line_and_column(tmp_path):
-    from pipeline.land import Landed
-    from pipeline.load import check_delivery
+    from pipeline.feeds.land import Landed
+    from pipeline.warehouse.load import check_delivery
 
     path = tmp_path / "tracker.csv"
     path.write_text("milestone_id,status,revised_due_date,update_note,updated_on,updated_by_role\n"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from pipeline import warehouse
-from pipeline.published import PUBLISHED_DIR, PublishedError, load_published, read_published
+from pipeline.warehouse import db
+from pipeline.warehouse.published import PUBLISHED_DIR, PublishedError, load_published, read_published
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    engine = warehouse.get_engine(f"duckdb:///{tmp_path_factory.mktemp('published') / 'w.duckdb'}")
-    warehouse.ensure_schema(engine)
+    engine = db.get_engine(f"duckdb:///{tmp_path_factory.mktemp('published') / 'w.duckdb'}")
+    db.ensure_schema(engine)
     load_published(engine)
     yield engine
     engine.dispose()
