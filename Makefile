@@ -20,7 +20,7 @@ DEMO_ENV := AIRFLOW_HOME=$(DATA)/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/da
   AIRFLOW__CORE__LOAD_EXAMPLES=False GX_ANALYTICS_ENABLED=false \
   SEND_DATA_DIR=$(DATA) SEND_INBOX_DIR=$(DATA)/inbox SEND_NHS_PROVIDER_CODE=RXL
 
-.PHONY: help venv system-deps test bench demo-data demo clean
+.PHONY: help venv system-deps test bench demo-data demo up down status clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -76,6 +76,18 @@ demo: venv system-deps  ## the demo pack: synthetic feeds, 23 months of history,
 	@echo "The highlight report: $(DATA)/packs/$(DEMO_PERIOD)/SEND-highlight-report-$(DEMO_PERIOD).pdf"
 	@echo "The quarterly stocktake: $(DATA)/packs/2026-09/SEND-quarterly-stocktake-2026-Q3.pdf"
 	@echo "Every pack: $(DATA)/packs/index.html"
+
+# The production stack on this machine (pipeline/orchestration/stack.py; settings shared with compose in stack.env).
+STACK_ENV := SEND_DATA_DIR=$${SEND_DATA_DIR:-$(DATA)}
+
+up: venv system-deps  ## start the production stack here: api-server (127.0.0.1), scheduler, dag-processor, triggerer, Celery worker
+	@$(STACK_ENV) $(PY) -m pipeline.orchestration.stack up
+
+down:  ## stop exactly what `make up` started (by PID)
+	@$(STACK_ENV) $(PY) -m pipeline.orchestration.stack down
+
+status:  ## what of the stack runs, and its health
+	@$(STACK_ENV) $(PY) -m pipeline.orchestration.stack status
 
 clean:  ## remove generated data (never the lock or the code)
 	rm -rf data .pytest_airflow_home .pytest_cache

@@ -2,26 +2,34 @@
 ### SEND monthly board pack
 
 Builds the SEND Partnership Board's monthly highlight report for the month that is this
-run's **data interval**: the run that starts at 06:00 UTC on 1 November reports October.
+run's **data interval** (the run that starts at 06:00 UTC on 1 November reports October),
+or the month given as the param `period` (`YYYY-MM`: "Trigger" in the UI, or
+`POST /api/v2/dags/send_monthly_board_pack/dagRuns` with `"conf": {"period": "2026-10"}`).
 The month never comes from the clock, so re-running a month gives the same pack.
+
+**Waiting for the month's data.** A month's snapshots arrive in the days after it ends.
+Each dated feed (council SEND, therapies) first waits, in the triggerer (no worker slot),
+until its delivery for the month is in the inbox or the cut-off passes (the 7th working
+day of the next month at 06:00 UTC; `SEND_FEED_CUTOFF_WORKING_DAY`); then the month is
+built with what has arrived, a missing feed marked stale.
 
 **Flow.** `prepare_warehouse` creates any missing warehouse table. For each feed (council SEND case data, school census and results, children's
 therapy referrals, reference data) a task group runs `land` (copy the inbox's deliveries
 into the raw area), `stage` (type and pseudonymise), `validate` (Great Expectations
 suites) and `load` (into the warehouse, one transaction a delivery). Then
 `build_measures`, `render_report` (the PDF), `publish_pack` (the pack folder, index and
-manifest; emits the asset `send_monthly_board_pack`) and `check_feeds`.
+manifest; emits the asset `send_monthly_board_pack`), `deliver_pack` (e-mails the PDF to
+`SEND_PACK_RECIPIENTS`, once for the same bytes) and `check_feeds`.
 
 **A refused feed** fails its `validate` and `load` tasks with the reason. The previous
 good data stays in the warehouse, the pack is still rendered and published, marked
 stale for that feed, and `check_feeds` fails so the run shows as failed. The
 reasons, in words: `<data>/validation/<YYYY-MM>/validation-report.md`.
 
-**Re-running** (README, "Operations"): re-run a month with
-`airflow backfill create --dag-id send_monthly_board_pack --from-date 2026-10-01 --to-date 2026-10-01 --reprocess-behavior completed`;
-after a corrected file is in the inbox, clear the feed's group and what follows:
-`airflow tasks clear send_monthly_board_pack -t therapies. -d -s 2026-10-01 -e 2026-10-02`
-(`-t` is a substring; the dates compare with the logical date, 06:00 on the 1st).
+**Re-running** (README, "Run it in production"): a month, with the param `period`; after a
+corrected file is in the inbox, clear the failed feed's group and what follows, from the
+run's page in the UI, `POST /api/v2/dags/send_monthly_board_pack/clearTaskInstances`, or
+`airflow tasks clear send_monthly_board_pack -t therapies. -d -s 2026-10-01 -e 2026-10-02`.
 
 Warehouse-writing tasks share the pool `send_warehouse` (one slot for DuckDB).
 Settings are environment variables (`SEND_DATA_DIR`, `SEND_WAREHOUSE_URL`, ...).
@@ -31,11 +39,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, TriggerRule, dag, task, task_group
+from airflow.sdk import Asset, BaseOperator, CronDataIntervalTimetable, Param, TriggerRule, dag, task, task_group
 
-FEEDS = ("council_send", "school_census", "therapies", "reference", "programme")  # pipeline.feeds.contracts.FEEDS (a test checks)
+FEEDS = ("council_send", "school_census", "therapies", "reference", "programme")  # pipeline.feeds.contracts.FEEDS
+WAITED = ("council_send", "therapies")  # the dated monthly snapshots (pipeline.orchestration.waiting.WAITED_FEEDS)
 POOL = "send_warehouse"
 MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
+PERIOD = Param(None, type=["null", "string"], pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", title="Report month",
+               description="YYYY-MM: the month to (re)build. Leave empty on scheduled runs (their data interval).")
 
 
 def notify_failure(context: dict) -> None:
@@ -43,6 +54,35 @@ def notify_failure(context: dict) -> None:
     from pipeline.orchestration.alerts import notify_failure as notify
 
     notify(context)
+
+
+class WaitForDelivery(BaseOperator):
+    """Waits in the triggerer until the feed's delivery for the month is in the inbox, or the cut-off passes."""
+
+    template_fields = ("period",)
+
+    def __init__(self, *, feed: str, period, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.feed, self.period = feed, period
+
+    def execute(self, context) -> None:
+        from pipeline.orchestration import tasks
+
+        trigger = tasks.wait_for(self.feed, self.period)
+        if trigger is not None:
+            self.defer(trigger=trigger, method_name="resume")
+
+    def resume(self, context, event=None) -> None:
+        from pipeline.orchestration import waiting
+
+        self.log.info(waiting.report(event))
+
+
+@task
+def month(params=None, dag_run=None, data_interval_start=None, logical_date=None) -> str:
+    from pipeline.orchestration import tasks
+
+    return tasks.month_of(params, getattr(dag_run, "run_type", None), data_interval_start, logical_date)
 
 
 @task(pool=POOL)
@@ -53,61 +93,68 @@ def prepare_warehouse() -> None:
 
 
 @task(pool=POOL)  # reads which deliveries the warehouse already holds
-def land(feed: str, data_interval_start=None) -> int:
+def land(feed: str, period: str) -> int:
     from pipeline.orchestration import tasks
 
-    return tasks.land(feed, tasks.period_of(data_interval_start))
+    return tasks.land(feed, period)
 
 
 @task
-def stage(feed: str, data_interval_start=None) -> list[str]:
+def stage(feed: str, period: str) -> list[str]:
     from pipeline.orchestration import tasks
 
-    return tasks.stage(feed, tasks.period_of(data_interval_start))
+    return tasks.stage(feed, period)
 
 
 @task
-def validate(feed: str, data_interval_start=None) -> None:
+def validate(feed: str, period: str) -> None:
     from pipeline.orchestration import tasks
 
-    tasks.validate(feed, tasks.period_of(data_interval_start))
+    tasks.validate(feed, period)
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
-def load(feed: str, data_interval_start=None) -> int:
+def load(feed: str, period: str) -> int:
     from pipeline.orchestration import tasks
 
-    return tasks.load(feed, tasks.period_of(data_interval_start))
+    return tasks.load(feed, period)
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
-def build_measures(data_interval_start=None) -> list[str]:
+def build_measures(period: str) -> list[str]:
     from pipeline.orchestration import tasks
 
-    return tasks.build(tasks.period_of(data_interval_start))
+    return tasks.build(period)
 
 
 @task(pool=POOL)
-def render_report(data_interval_start=None) -> str:
+def render_report(period: str) -> str:
     from pipeline.orchestration import tasks
 
-    return tasks.render(tasks.period_of(data_interval_start))
+    return tasks.render(period)
 
 
 @task(pool=POOL, outlets=[MONTHLY_PACK])
-def publish_pack(pdf: str, data_interval_start=None, outlet_events=None) -> str:
+def publish_pack(period: str, pdf: str, outlet_events=None) -> str:
     from pipeline.orchestration import tasks
 
-    period = tasks.period_of(data_interval_start)
     outlet_events[MONTHLY_PACK].extra = {"period": period, "pdf": pdf}  # what a follower DAG reads
-    return tasks.publish(period, pdf)
+    tasks.publish(period, pdf)
+    return pdf
+
+
+@task
+def deliver_pack(period: str, pdf: str) -> bool:
+    from pipeline.orchestration import tasks
+
+    return tasks.deliver(period, pdf)
 
 
 @task(trigger_rule=TriggerRule.ALL_DONE)
-def check_feeds(data_interval_start=None) -> None:
+def check_feeds(period: str) -> None:
     from pipeline.orchestration import tasks
 
-    tasks.check_feeds(tasks.period_of(data_interval_start))
+    tasks.check_feeds(period)
 
 
 @dag(
@@ -115,20 +162,31 @@ def check_feeds(data_interval_start=None) -> None:
     schedule=CronDataIntervalTimetable("0 6 1 * *", timezone="UTC"),
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
-    max_active_runs=1,
+    # Several months may run at once (a scheduled month waiting for its data must not hold up a
+    # re-run of another); work on one month and feed is serialised in the warehouse itself.
+    max_active_runs=4,
+    params={"period": PERIOD},
     doc_md=__doc__,
     tags=["send", "board-pack", "monthly"],
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "on_failure_callback": notify_failure},
+    # A lost worker is retried after a minute (stack.env: failed after 60 s without a heartbeat);
+    # refused data fails at once (AirflowFailException), so retries never repeat a real failure.
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "on_failure_callback": notify_failure},
 )
 def send_monthly_board_pack():
+    period = month()
+
     @task_group
     def feed_steps(feed: str):
-        land(feed) >> stage(feed) >> validate(feed) >> load(feed)
+        landed = land(feed, period)
+        if feed in WAITED:
+            WaitForDelivery(task_id="wait", feed=feed, period=period) >> landed
+        landed >> stage(feed, period) >> validate(feed, period) >> load(feed, period)
 
     feeds = [feed_steps.override(group_id=feed)(feed) for feed in FEEDS]
-    report = render_report()
-    prepare_warehouse() >> feeds >> build_measures() >> report
-    publish_pack(report) >> check_feeds()
+    pdf = render_report(period)
+    prepare_warehouse() >> feeds >> build_measures(period) >> pdf
+    published = publish_pack(period, pdf)
+    published >> deliver_pack(period, published) >> check_feeds(period)
 
 
 send_monthly_board_pack()

@@ -56,7 +56,7 @@ def render_stocktake(data_interval_end=None, triggering_asset_events=None) -> st
     max_active_runs=1,
     doc_md=__doc__,
     tags=["send", "board-pack", "quarterly"],
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "on_failure_callback": notify_failure},
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "on_failure_callback": notify_failure},
 )
 def send_quarterly_stocktake():
     render_stocktake()

@@ -13,6 +13,11 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 DEMO_KEY = "demo-only-pseudonymisation-key-do-not-use-in-production"
+PRODUCTION = "production"
+
+
+class SettingsError(ValueError):
+    """A setting cannot be used; the message is one line saying what to set."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,10 @@ def load_settings(
     data = Path(data_dir or os.environ.get("SEND_DATA_DIR", "data"))
     url = warehouse_url or os.environ.get("SEND_WAREHOUSE_URL") or default_warehouse_url(data)
     key = os.environ.get("SEND_PSEUDONYMISATION_KEY")
+    if os.environ.get("SEND_ENV") == PRODUCTION and (not key or key == DEMO_KEY):
+        raise SettingsError("SEND_ENV is production but SEND_PSEUDONYMISATION_KEY is "
+                            f"{'the demo key' if key else 'not set'}: set it to the partnership's own secret "
+                            "(make up generates one into <stack>/secrets.env).")
     if not key:
         log.warning("SEND_PSEUDONYMISATION_KEY is not set: using the demo key. Set it in production.")
         key = DEMO_KEY

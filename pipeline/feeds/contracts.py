@@ -289,3 +289,31 @@ class Finding:
     def blocking(self) -> bool:
         """True when the finding refuses the delivery."""
         return self.severity == "blocking"
+
+
+
+NOT_READ_RULES = ("file is not a link", "file is a regular file", "file name matches the feed")  # a file in a feed folder that was not read
+SHOWN_IN_ONE_LINE = 3
+
+
+def not_read(finding: Finding) -> bool:
+    """True for a file that was not read: a link, not a file, or a name that fits none of the feed's patterns."""
+    return finding.rule in NOT_READ_RULES
+
+
+def finding_summary(finding: Finding) -> str:
+    """``file, column c: rule (n rows; lines a, b, c)``: a finding in a few words."""
+    where = ", ".join(part for part in (finding.file, f"column {finding.column}" if finding.column else "") if part)
+    detail = [f"{finding.rows_affected:,} row{'s' if finding.rows_affected != 1 else ''}"] if finding.rows_affected else []
+    if finding.sample_rows:
+        detail.append("line" + ("s " if len(finding.sample_rows) > 1 else " ")
+                      + ", ".join(str(n) for n in finding.sample_rows[:5]))
+    return f"{where or finding.feed}: {finding.rule}" + (f" ({'; '.join(detail)})" if detail else "")
+
+
+def first_line(subject: str, findings: list[Finding], report: object = None) -> str:
+    """The line a person sees first: the subject, then the first three findings, then how many more."""
+    shown = "; ".join(finding_summary(f) for f in findings[:SHOWN_IN_ONE_LINE])
+    more = len(findings) - SHOWN_IN_ONE_LINE
+    tail = f"; and {more} more: see the validation report{f' {report}' if report else ''}" if more > 0 else ""
+    return f"{subject}: {shown}{tail}" if shown else subject

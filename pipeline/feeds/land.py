@@ -76,9 +76,14 @@ def discover_deliveries(inbox: Path, feeds: tuple[str, ...] = FEEDS) -> tuple[li
     for feed in feeds:
         folder = inbox / feed
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink():
+                findings.append(Finding(feed, path.name, "", "file is not a link", "warning", None, [],
+                                        f"{path.name} in {feed}/ is a link; links are not followed, so it was not "
+                                        "read. Put the file itself in the folder."))
+                continue
+            if not path.is_file():
                 findings.append(Finding(feed, path.name, "", "file is a regular file", "warning", None, [],
-                                        f"{path.name} in {feed}/ is a link or not a file; it was not read."))
+                                        f"{path.name} in {feed}/ is not a file; it was not read."))
                 continue
             try:
                 found = _delivery_key(feed, path.name)

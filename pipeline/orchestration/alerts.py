@@ -28,6 +28,9 @@ def failure_text(dag_id: str, task_id: str, period: str | None, reason: str, log
 
 
 def _period(context: dict) -> str | None:
+    period = (context.get("params") or {}).get("period")
+    if period:
+        return str(period)
     start = context.get("data_interval_start")
     return start.strftime("%Y-%m") if start is not None else None
 
@@ -37,7 +40,7 @@ def notify_failure(context: dict) -> None:
     ti = context.get("ti") or context.get("task_instance")
     task_id = getattr(ti, "task_id", "unknown task")
     dag_id = getattr(ti, "dag_id", "unknown DAG")
-    reason = str(context.get("exception") or "no exception recorded").splitlines()[0][:500]
+    reason = str(context.get("exception") or "no exception recorded").splitlines()[0][:2000]
     subject, body = failure_text(dag_id, task_id, _period(context), reason, getattr(ti, "log_url", None))
     log.error("%s: %s", subject, reason)
     recipients = [a.strip() for a in os.environ.get("SEND_ALERT_EMAILS", "").split(",") if a.strip()]

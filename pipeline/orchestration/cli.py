@@ -17,6 +17,8 @@ import logging
 import sys
 from pathlib import Path
 
+from pipeline.config import SettingsError
+from pipeline.feeds.contracts import first_line, not_read
 from pipeline.periods import PeriodError, month_range, parse_period
 
 log = logging.getLogger("pipeline")
@@ -81,9 +83,13 @@ def _cmd_validate(args) -> int:
     if args.out:
         write_report(report_rows(outcomes, findings), args.out, f"Validation of {args.inbox}")
     refused = [o for o in outcomes if o.refused]
-    if refused:
-        print(f"refused: {', '.join(f'{o.feed} {o.delivery}' for o in refused)}", file=sys.stderr)
-    return 1 if refused else 0
+    unread = [f for f in findings if not_read(f)]
+    if refused or unread:
+        names = ", ".join(f"{o.feed} {o.delivery}" for o in refused)
+        blocking = [f for o in refused for f in o.findings if f.blocking]
+        print(first_line(f"refused: {names}" if refused else "files not read (the export may have gone wrong)",
+                         unread + blocking, args.out), file=sys.stderr)
+    return 1 if refused or unread else 0
 
 
 def _cmd_run(args) -> int:
@@ -105,7 +111,7 @@ def _cmd_run(args) -> int:
     print(f"validation report: {result.report}")
     if result.stale_feeds:
         print(f"stale: {', '.join(result.stale_feeds)} (older snapshot used)")
-    if refused:
+    if refused or result.not_read:
         print(result.reason() or f"refused: {', '.join(f'{o.feed} {o.delivery}' for o in refused)}",
               file=sys.stderr)
         return 1
@@ -125,6 +131,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return {"synthetic": _cmd_synthetic, "validate": _cmd_validate, "run": _cmd_run}[args.command](args)
-    except PeriodError as exc:
+    except (PeriodError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

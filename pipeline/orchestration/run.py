@@ -19,7 +19,7 @@ from typing import Iterator
 import sqlalchemy as sa
 
 from pipeline.config import Settings
-from pipeline.feeds.contracts import FEEDS, Finding
+from pipeline.feeds.contracts import FEEDS, Finding, first_line, not_read
 from pipeline.feeds.land import as_unlanded, discover_deliveries
 from pipeline.files import write_text_atomic
 from pipeline.orchestration import steps
@@ -49,12 +49,20 @@ class RunResult:
         """The deliveries refused in this run."""
         return [o for o in self.outcomes if o.refused]
 
+    @property
+    def not_read(self) -> list[Finding]:
+        """Files in the feed folders that were not read (links, other names): the export went wrong."""
+        return [f for f in self.findings if not_read(f)]
+
     def reason(self) -> str:
-        """One line saying why the run failed, or an empty string."""
-        if not self.refused:
-            return ""
-        names = ", ".join(f"{o.feed} {o.delivery}" for o in self.refused)
-        return f"refused: {names}; previous good data kept; see {self.report}"
+        """One line saying why the run failed (file, column, rule, rows, lines), or an empty string."""
+        if self.refused:
+            names = ", ".join(f"{o.feed} {o.delivery}" for o in self.refused)
+            blocking = [f for o in self.refused for f in o.findings if f.blocking]
+            return first_line(f"refused: {names} (previous good data kept)", self.not_read + blocking, self.report)
+        if self.not_read:
+            return first_line("files not read (the export may have gone wrong)", self.not_read, self.report)
+        return ""
 
 
 def _step(number: int, total: int, text: str) -> float:
@@ -115,6 +123,12 @@ def period_plans(period: str, settings: Settings, feeds: tuple[str, ...] = FEEDS
         except FileNotFoundError:
             plans[feed] = None
     return plans
+
+
+def files_not_read(period: str, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> list[Finding]:
+    """Files of the feed folders that the period's land steps did not read (links, names that fit no pattern)."""
+    return [f for plan in period_plans(period, settings, feeds).values() if plan is not None
+            for f in plan.landing_findings if not_read(f)]
 
 
 def unfinished_feeds(period: str, settings: Settings, feeds: tuple[str, ...] = FEEDS) -> list[str]:

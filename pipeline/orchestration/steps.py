@@ -37,7 +37,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.config import Settings
-from pipeline.feeds.contracts import Finding, get_table
+from pipeline.feeds.contracts import Finding, first_line, get_table
 from pipeline.feeds.land import DATED_FEEDS, Landed, current_versions, land_inbox
 from pipeline.feeds.reading import UnreadableFile
 from pipeline.files import atomic_path, write_text_atomic
@@ -235,14 +235,14 @@ def load_feed(feed: str, period: str, settings: Settings, engine: sa.Engine) -> 
     return outcomes
 
 
-def refusal(outcomes: list[Outcome]) -> str:
-    """One sentence naming the refused deliveries and the first reason, or ''."""
+def refusal(outcomes: list[Outcome], report: object = None) -> str:
+    """The first line about refused deliveries (file, column, rule, rows, lines of the first findings), or ''."""
     refused = [o for o in outcomes if o.refused]
     if not refused:
         return ""
-    first = next((f.sentence for f in refused[0].findings if f.blocking), "")
     names = ", ".join(f"{o.feed} {o.delivery}" for o in refused)
-    return f"Refused {names}; the previous good data was kept. {first}".strip()
+    blocking = [f for o in refused for f in o.findings if f.blocking]
+    return first_line(f"Refused {names} (the previous good data was kept)", blocking, report)
 
 
 def run_feed(feed: str, period: str, inbox: Path, settings: Settings, engine: sa.Engine) -> Plan:

@@ -18,13 +18,40 @@ from pipeline.orchestration import run, steps
 log = logging.getLogger(__name__)
 
 
+HOW_TO_RUN_A_MONTH = ('Trigger the DAG with the config {"period": "YYYY-MM"} ("Trigger" in the UI, '
+                      '`airflow dags trigger send_monthly_board_pack -c \'{"period": "2026-10"}\'`, or '
+                      'POST /api/v2/dags/send_monthly_board_pack/dagRuns with "conf": {"period": ...}).')
+
+
 def period_of(data_interval_start: datetime | None) -> str:
     """The report month of a run: the month its data interval starts in (fails the task without one)."""
     if data_interval_start is None:
         _fail("This run has no data interval, so it has no report month (a manual trigger without a "
-              "logical date). Re-run a month with `airflow backfill create --dag-id send_monthly_board_pack "
-              "--from-date YYYY-MM-01 --to-date YYYY-MM-01 --reprocess-behavior completed`.")
+              f"period). {HOW_TO_RUN_A_MONTH}")
     return data_interval_start.strftime("%Y-%m")
+
+
+def month_of(params: dict | None, run_type: str | None, data_interval_start: datetime | None,
+             logical_date: datetime | None) -> str:
+    """The report month of a monthly run: the ``period`` param when given, else the data interval's month.
+
+    A manual run without a period is refused unless its logical date is a scheduled one
+    (06:00 UTC on the 1st): an interval Airflow inferred from any other date is a guess.
+    """
+    from pipeline.periods import PeriodError, parse_period
+
+    period = (params or {}).get("period")
+    if period:
+        try:
+            parse_period(str(period))
+        except PeriodError as exc:
+            _fail(f"The period {period!r} is not a month: {exc} {HOW_TO_RUN_A_MONTH}")
+        return str(period)
+    if str(run_type or "").lower().endswith("manual") and logical_date is not None and (
+            (logical_date.day, logical_date.hour, logical_date.minute) != (1, 6, 0)):
+        _fail(f"This manual run's logical date {logical_date.isoformat()} is not a scheduled one, so its month "
+              f"would be a guess. {HOW_TO_RUN_A_MONTH}")
+    return period_of(data_interval_start)
 
 
 def _fail(message: str) -> None:
@@ -32,6 +59,13 @@ def _fail(message: str) -> None:
 
     log.error(message)
     raise AirflowFailException(message)
+
+
+def wait_for(feed: str, period: str):
+    """None when the feed's delivery for the month is in (or the cut-off has passed); else a trigger to wait on."""
+    from pipeline.orchestration import waiting
+
+    return waiting.wait_or_trigger(feed, period, load_settings().inbox_dir)
 
 
 def prepare() -> None:
@@ -54,11 +88,14 @@ def stage(feed: str, period: str) -> list[str]:
 
 def validate(feed: str, period: str) -> None:
     """Validate them; fails the task when a delivery is refused (the load step still runs)."""
-    refused = steps.validate_feed(feed, period, load_settings())
+    from pipeline.feeds.contracts import first_line
+
+    settings = load_settings()
+    refused = steps.validate_feed(feed, period, settings)
     if refused:
-        key, blocking = next(iter(refused.items()))
-        _fail(f"{feed} {', '.join(refused)} refused ({len(blocking)} blocking problem(s)): {blocking[0].sentence} "
-              "The load step keeps or loads the last good delivery instead.")
+        blocking = [f for findings in refused.values() for f in findings]
+        _fail(first_line(f"Refused {feed} {', '.join(refused)} (the load step keeps the last good delivery)",
+                         blocking, settings.reports_dir / period / "validation-report.md"))
 
 
 def load(feed: str, period: str) -> int:
@@ -67,7 +104,7 @@ def load(feed: str, period: str) -> int:
     with run.open_warehouse(settings) as engine:
         outcomes = steps.load_feed(feed, period, settings, engine)
     if steps.refusal(outcomes):
-        _fail(steps.refusal(outcomes))
+        _fail(steps.refusal(outcomes, settings.reports_dir / period / "validation-report.md"))
     return sum(o.rows for o in outcomes)
 
 
@@ -94,14 +131,37 @@ def publish(period: str, pdf: str) -> str:
         return str(run.publish_period(period, settings, engine, Path(pdf)))
 
 
+def deliver(period: str, pdf: str, title: str = "SEND highlight report") -> bool:
+    """E-mail the published PDF to SEND_PACK_RECIPIENTS (once for the same bytes); True when sent."""
+    from pathlib import Path
+
+    from pipeline.orchestration import delivery
+    from pipeline.reports.formatting import period_label
+    from pipeline.reports.highlight.blocks import FEED_LABELS
+    from pipeline.reports.publish import stale_feeds_of
+
+    settings = load_settings()
+    with run.open_warehouse(settings) as engine:
+        stale = [FEED_LABELS.get(feed, feed).lower() for feed in stale_feeds_of(engine, period)]
+    mail = delivery.compose(Path(pdf), title, period_label(period), stale, delivery.recipients_from_env())
+    return delivery.deliver_pack(settings.packs_dir, mail)
+
+
 def check_feeds(period: str) -> None:
     """Fail the run (after the pack is published) when a feed was refused or did not finish."""
+    from pipeline.feeds.contracts import first_line
+
     settings = load_settings()
     refused, unfinished = run.refused_feeds(period, settings, FEEDS), run.unfinished_feeds(period, settings, FEEDS)
+    not_read = run.files_not_read(period, settings, FEEDS)
     problems = [f"{feed} refused" for feed in refused] + [f"{feed} did not finish" for feed in unfinished]
+    report = settings.reports_dir / period / "validation-report.md"
+    if not_read:
+        _fail(first_line(f"Files in the inbox were not read for {period} (the export may have gone wrong)",
+                         not_read, report) + (f"; and {', '.join(problems)}" if problems else ""))
     if problems:
         _fail(f"The {period} pack was published from the last good data but is stale ({', '.join(problems)}). "
-              f"See {settings.reports_dir / period / 'validation-report.md'}.")
+              f"See {report}.")
     log.info("every feed loaded for %s", period)
 
 

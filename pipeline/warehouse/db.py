@@ -68,6 +68,18 @@ def is_duckdb(bind: sa.Engine | sa.Connection) -> bool:
     return bind.dialect.name == "duckdb"
 
 
+def lock(conn: sa.Connection, *parts: str) -> None:
+    """Serialise work on one thing (a month's measures, a feed's delivery) until ``conn``'s transaction ends.
+
+    On PostgreSQL a transaction-level advisory lock on the joined ``parts``: a second run of
+    the same month or delivery waits, then replaces the same rows, so two runs at once leave
+    exactly the rows of one. DuckDB has one writer process at a time already (the pool of
+    one slot, and its file lock), so nothing is needed there.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": ":".join(parts)})
+
+
 def ensure_schema(engine: sa.Engine) -> list[str]:
     """Create every table of ``sql/schema/*.sql`` that does not exist yet (idempotent).
 
@@ -78,6 +90,7 @@ def ensure_schema(engine: sa.Engine) -> list[str]:
     """
     files = sorted((SQL_DIR / "schema").glob("*.sql"))
     with engine.begin() as conn:
+        lock(conn, "schema")  # two runs starting together on an empty database
         for path in files:
             conn.exec_driver_sql(read_statement(path))
     return [path.name for path in files]

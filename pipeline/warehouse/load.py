@@ -150,6 +150,7 @@ def load_frames(landed: Landed, frames: dict[str, pd.DataFrame], findings: list[
     started = time.perf_counter()
     try:
         with engine.begin() as conn:
+            db.lock(conn, "load", landed.feed, landed.key)
             to_load = _to_load(conn, landed, frames)
             rows = sum(len(f) for f in to_load.values())
             for table, frame in to_load.items():

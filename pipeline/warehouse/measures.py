@@ -207,6 +207,7 @@ def build_measures(engine: sa.Engine, period: str, la_code: str | None = None) -
     params = plan_run(engine, period, la_code)
     models = db.list_models()
     with engine.begin() as conn:
+        db.lock(conn, "measures", period)  # one build of a month at a time; another month's runs beside it
         _create_run_params(conn, params)
         programme.write_statuses(conn, params.period)  # the status words the programme models count
         db.materialise_models(conn, models)

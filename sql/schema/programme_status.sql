@@ -1,8 +1,8 @@
 -- One row a period and milestone of the plan: its status word on the day after the period
--- end (complete, overdue, at risk, not started, on track; pipeline.programme is the one
+-- end (complete, overdue, at risk, not started, on track; pipeline.warehouse.programme is the one
 -- definition), the date it is judged against (revised, else original; a recurring
 -- milestone's latest occurrence), days late, and whether it was completed by its original
--- date. Written by pipeline.measures.build_measures with the period's measures.
+-- date. Written by pipeline.warehouse.measures.build_measures with the period's measures.
 create table if not exists programme_status (
     period varchar not null,
     milestone_id varchar not null,
@@ -13,5 +13,6 @@ create table if not exists programme_status (
     original_due_date date,
     days_late integer,
     completed_on_time boolean,
-    update_note varchar
+    update_note varchar,
+    primary key (period, milestone_id)
 )

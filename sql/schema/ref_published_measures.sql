@@ -2,7 +2,7 @@
 -- year: the calendar year (ehcp_20wk_calendar_year), the January (ehcp_in_force), or the
 -- academic year's end (2025 = 2024/25) for the LAIT measures. la_code: 970 England, 980-990
 -- regions (LAIT codes), else the DfE 3-digit LA number.
--- Replaced whole by pipeline.published.load_published from reference/published/measures.csv.
+-- Replaced whole by pipeline.warehouse.published.load_published from reference/published/measures.csv.
 create table if not exists ref_published_measures (
     measure_id varchar not null,
     breakdown varchar not null,
@@ -10,5 +10,6 @@ create table if not exists ref_published_measures (
     la_code varchar not null,
     numerator double precision,
     denominator double precision,
-    value double precision
+    value double precision,
+    primary key (measure_id, breakdown, year, la_code)
 )

@@ -1,5 +1,5 @@
 -- One row an active plan record of a request.
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__activeplans (
     extract_date date,
     activeplanstableid bigint,
@@ -9,5 +9,6 @@ create table if not exists src_council_send__activeplans (
     reviewoutcome varchar,
     lastreview date,
     res varchar,
-    wbp varchar
+    wbp varchar,
+    primary key (extract_date, activeplanstableid)
 )

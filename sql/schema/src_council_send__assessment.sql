@@ -1,5 +1,5 @@
 -- One row an EHC needs assessment (outcome Y = plan issued).
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__assessment (
     extract_date date,
     assessmenttableid bigint,
@@ -10,5 +10,6 @@ create table if not exists src_council_send__assessment (
     assessmenttribunal varchar,
     othermediation varchar,
     othertribunal varchar,
-    week20 boolean
+    week20 boolean,
+    primary key (extract_date, assessmenttableid)
 )

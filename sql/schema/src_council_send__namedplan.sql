@@ -1,5 +1,5 @@
 -- One row a named EHC plan.
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__namedplan (
     extract_date date,
     namedplantableid bigint,
@@ -11,5 +11,6 @@ create table if not exists src_council_send__namedplan (
     oa varchar,
     dp varchar,
     ceasedate date,
-    ceasereason varchar
+    ceasereason varchar,
+    primary key (extract_date, namedplantableid)
 )

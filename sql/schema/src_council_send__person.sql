@@ -1,5 +1,5 @@
 -- One row a child or young person in a council_send snapshot (pseudonymised).
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__person (
     extract_date date,
     persontableid bigint,
@@ -10,5 +10,6 @@ create table if not exists src_council_send__person (
     birth_year_month varchar,
     sex varchar,
     ethnicity varchar,
-    upnunknown varchar
+    upnunknown varchar,
+    primary key (extract_date, persontableid)
 )

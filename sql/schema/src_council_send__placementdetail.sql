@@ -1,5 +1,5 @@
 -- One row a placement (setting) over time of an active plan.
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__placementdetail (
     extract_date date,
     placementdetailtableid bigint,
@@ -13,5 +13,6 @@ create table if not exists src_council_send__placementdetail (
     senunitindicator varchar,
     resourcedprovisionindicator varchar,
     res varchar,
-    wbp varchar
+    wbp varchar,
+    primary key (extract_date, placementdetailtableid)
 )

@@ -1,5 +1,5 @@
 -- One row a placement named in a plan.
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__plandetail (
     extract_date date,
     plandetailtableid bigint,
@@ -9,5 +9,6 @@ create table if not exists src_council_send__plandetail (
     sensetting varchar,
     placementrank integer,
     senunitindicator varchar,
-    resourcedprovisionindicator varchar
+    resourcedprovisionindicator varchar,
+    primary key (extract_date, plandetailtableid)
 )

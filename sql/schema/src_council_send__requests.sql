@@ -1,5 +1,5 @@
 -- One row a request for an EHC needs assessment.
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__requests (
     extract_date date,
     requeststableid bigint,
@@ -10,5 +10,6 @@ create table if not exists src_council_send__requests (
     requestoutcome varchar,
     requestmediation varchar,
     requesttribunal varchar,
-    exported varchar
+    exported varchar,
+    primary key (extract_date, requeststableid)
 )

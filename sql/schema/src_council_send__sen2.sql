@@ -1,5 +1,5 @@
 -- One row a SEN2 header record of a council_send snapshot.
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_council_send__sen2 (
     extract_date date,
     sen2tableid bigint,
@@ -11,5 +11,6 @@ create table if not exists src_council_send__sen2 (
     softwarecode varchar,
     release varchar,
     serialno varchar,
-    datetime timestamp
+    datetime timestamp,
+    primary key (extract_date, sen2tableid)
 )

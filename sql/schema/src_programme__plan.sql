@@ -1,6 +1,6 @@
 -- The plan (Written Statement of Action or priority action plan): one row a milestone,
 -- with its action, focus area and area of concern, from plan.yaml.
--- Loaded by pipeline.stage.programme; the whole plan is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage.programme; the whole plan is replaced inside a transaction.
 create table if not exists src_programme__plan (
     milestone_id varchar,
     action_ref varchar,
@@ -11,5 +11,6 @@ create table if not exists src_programme__plan (
     recurrence varchar,
     action_title varchar,
     action_leads varchar,
-    area_title varchar
+    area_title varchar,
+    primary key (milestone_id)
 )

@@ -1,5 +1,5 @@
 -- The programme's risk register: one row a risk, scored 1-5 for likelihood and impact now
--- and at target. Loaded by pipeline.stage.programme; replaced whole inside a transaction.
+-- and at target. Loaded by pipeline.feeds.stage.programme; replaced whole inside a transaction.
 create table if not exists src_programme__risks (
     risk_id varchar,
     title varchar,
@@ -11,5 +11,6 @@ create table if not exists src_programme__risks (
     mitigation varchar,
     linked_refs varchar,
     status varchar,
-    reviewed_on date
+    reviewed_on date,
+    primary key (risk_id)
 )

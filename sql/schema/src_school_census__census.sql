@@ -1,5 +1,5 @@
 -- One row a pupil enrolment on census day (pseudonymised).
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_school_census__census (
     census_file varchar,
     census_year integer,

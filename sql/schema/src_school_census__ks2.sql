@@ -1,5 +1,5 @@
 -- One row a pupil's KS2 result (pseudonymised).
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_school_census__ks2 (
     results_file varchar,
     pupil_key varchar,

@@ -1,5 +1,5 @@
 -- One row a referral to a children's therapy service in a therapies snapshot (pseudonymised).
--- Loaded by pipeline.stage; one delivery is replaced inside a transaction.
+-- Loaded by pipeline.feeds.stage; one delivery is replaced inside a transaction.
 create table if not exists src_therapies__referrals (
     extract_date date,
     referral_id varchar,
@@ -13,5 +13,6 @@ create table if not exists src_therapies__referrals (
     rejected_date date,
     first_contact_date date,
     discharge_date date,
-    discharge_reason varchar
+    discharge_reason varchar,
+    primary key (extract_date, referral_id)
 )

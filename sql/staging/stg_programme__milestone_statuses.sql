@@ -1,5 +1,5 @@
 -- Grain: one row a milestone of the plan, with its status for the run's period
--- (programme_status, written by pipeline.programme before the models run).
+-- (programme_status, written by pipeline.warehouse.programme before the models run).
 -- Sources: programme_status, run_params.
 with
 

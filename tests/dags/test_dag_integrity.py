@@ -58,13 +58,19 @@ def test_monthly_dag_has_a_task_group_a_feed_in_order(dagbag):
 
     dag = dagbag.dags[MONTHLY]
     for feed in FEEDS:
-        assert dag.get_task(f"{feed}.land").upstream_task_ids == {"prepare_warehouse"}
+        waited = feed in ("council_send", "therapies")  # the dated monthly snapshots wait for the month's delivery
+        first = f"{feed}.wait" if waited else f"{feed}.land"
+        assert dag.get_task(first).upstream_task_ids == {"prepare_warehouse", "month"}
+        if waited:
+            assert dag.get_task(f"{feed}.land").upstream_task_ids == {f"{feed}.wait", "month"}
         for before, after in (("land", "stage"), ("stage", "validate"), ("validate", "load")):
-            assert dag.get_task(f"{feed}.{after}").upstream_task_ids == {f"{feed}.{before}"}
-    assert dag.get_task("build_measures").upstream_task_ids == {f"{feed}.load" for feed in FEEDS}
-    assert dag.get_task("render_report").upstream_task_ids == {"build_measures"}
-    assert dag.get_task("publish_pack").upstream_task_ids == {"render_report"}
-    assert dag.get_task("check_feeds").upstream_task_ids == {"publish_pack"}
+            assert dag.get_task(f"{feed}.{after}").upstream_task_ids == {f"{feed}.{before}", "month"}
+    assert dag.get_task("prepare_warehouse").upstream_task_ids == set()
+    assert dag.get_task("build_measures").upstream_task_ids == {f"{feed}.load" for feed in FEEDS} | {"month"}
+    assert dag.get_task("render_report").upstream_task_ids == {"build_measures", "month"}
+    assert dag.get_task("publish_pack").upstream_task_ids == {"render_report", "month"}
+    assert dag.get_task("deliver_pack").upstream_task_ids == {"publish_pack", "month"}
+    assert dag.get_task("check_feeds").upstream_task_ids == {"deliver_pack", "month"}
 
 
 def test_a_refused_feed_still_gives_a_pack_and_a_failed_run(dagbag):
@@ -102,5 +108,25 @@ def test_a_run_without_a_data_interval_is_refused_with_what_to_do():
     from pipeline.orchestration.tasks import period_of
 
     assert period_of(datetime(2026, 10, 1, 6, tzinfo=timezone.utc)) == "2026-10"
-    with pytest.raises(AirflowFailException, match="airflow backfill create"):
+    with pytest.raises(AirflowFailException, match='"period": "YYYY-MM"'):
         period_of(None)
+
+
+def test_the_month_comes_from_the_period_param_never_a_guessed_date():
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from pipeline.orchestration.tasks import month_of
+
+    six = datetime(2026, 11, 1, 6, tzinfo=timezone.utc)
+    midnight = datetime(2026, 11, 1, 0, tzinfo=timezone.utc)
+    october = datetime(2026, 10, 1, 6, tzinfo=timezone.utc)
+    assert month_of({"period": "2026-07"}, "manual", october, six) == "2026-07"  # the param wins
+    assert month_of({"period": None}, "scheduled", october, six) == "2026-10"
+    assert month_of({}, "backfill", october, six) == "2026-10"
+    assert month_of({}, "manual", october, six) == "2026-10"  # a scheduled date (airflow dags test)
+    with pytest.raises(AirflowFailException, match="not a scheduled one"):
+        month_of({}, "manual", datetime(2026, 9, 1, 6, tzinfo=timezone.utc), midnight)
+    with pytest.raises(AirflowFailException, match='"period": "YYYY-MM"'):
+        month_of({}, "manual", None, None)
+    with pytest.raises(AirflowFailException, match="not a month"):
+        month_of({"period": "2026-13"}, "manual", None, None)

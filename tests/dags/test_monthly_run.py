@@ -57,7 +57,7 @@ def monthly(dagbag, airflow_db, dag_inbox, tmp_path_factory):
 def test_the_run_succeeds_with_every_task(monthly):
     assert monthly["run"].state == "success"
     assert set(monthly["states"].values()) == {"success"}
-    assert len(monthly["states"]) == 5 * 4 + 5
+    assert len(monthly["states"]) == 5 * 4 + 2 + 7  # a group a feed, two waits, month ... check_feeds
 
 
 def test_the_pack_folder_is_where_the_readme_says(monthly):

@@ -23,7 +23,13 @@ def test_validate_refuses_a_broken_file_and_names_it(cli_validate_broken):
     assert any("referral_received_date" in l and "lines 8" in l for l in problems), done.describe()
     assert any("therapy referrals latest.csv" in l and "not read" in l for l in stdout), done.describe()
     assert BAD_NHS_NUMBER not in done.stdout + done.stderr  # an identifier is never printed
-    assert [l for l in done.stderr.splitlines() if l.startswith("refused")] == ["refused: therapies 2026-11-05"]
+    last = [l for l in done.stderr.splitlines() if l.startswith("refused")]
+    assert len(last) == 1 and last[0].startswith("refused: therapies 2026-11-05: "), done.describe()
+    # the first line names the file that was not read, then the first blocking findings with their lines
+    assert "therapy referrals latest.csv: file name matches the feed" in last[0]
+    assert f"{THERAPY_FILES[1]}, column nhs_number: NHS number check digit (1 row; line {run.nhs_line})" in last[0]
+    assert f"{THERAPY_FILES[1]}, column referral_received_date: date in an accepted form (1 row; line 8)" in last[0]
+    assert "and 1 more: see the validation report" in last[0]
     report = (run.out / "validation-report.md").read_text(encoding="utf-8")
     assert THERAPY_FILES[1] in report and "`nhs_number`" in report and BAD_NHS_NUMBER not in report
     assert (run.out / "validation-report.csv").is_file()

@@ -171,3 +171,38 @@ def test_audit_sample_size_is_a_tenth_rounded_up():
     sample = measures._stratified_sample(plans, "seed", 0.1)
     assert [e.setting_group for e in sample].count("mainstream") == 2
     assert [e.setting_group for e in sample].count("post16") == 1
+
+
+def test_two_builds_of_one_month_at_once_leave_the_rows_of_one(scenario_copy):
+    """Backfills, cleared and manual runs can overlap: the month's build is serialised, its rows keyed."""
+    import threading
+
+    if scenario_copy.dialect.name == "duckdb":
+        pytest.skip("DuckDB takes one writer process: the pool of one slot already runs builds one at a time")
+    url = scenario_copy.url.render_as_string(hide_password=False)
+    results, errors = [], []
+    start = threading.Barrier(2)
+
+    def build() -> None:
+        engine = db.get_engine(url)
+        try:
+            start.wait()
+            results.append(measures.build_measures(engine, "2024-03").rows)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    stored = measures.read_measures(scenario_copy, "2024-03")
+    one = measures.build_measures(scenario_copy, "2024-03").rows
+    pd.testing.assert_frame_equal(stored.reset_index(drop=True), one.reset_index(drop=True))
+    pd.testing.assert_frame_equal(results[0].reset_index(drop=True), one.reset_index(drop=True))
+    repeated = db.read_sql_frame(scenario_copy, "select measure_id, period, breakdown, count(*) as n from measures "
+                                 "group by measure_id, period, breakdown having count(*) > 1")
+    assert repeated.empty

@@ -3,58 +3,22 @@ from __future__ import annotations
 
 import email
 import logging
-import socketserver
-import threading
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
 
 from pipeline.orchestration.alerts import failure_text, notify_failure, send_email
+from tests.smtp import start_smtp_server
 
 CONTEXT = {"ti": SimpleNamespace(task_id="therapies.load", dag_id="send_monthly_board_pack", log_url=None),
            "data_interval_start": datetime(2026, 10, 1, 6, tzinfo=timezone.utc),
            "exception": RuntimeError("Refused therapies 2026-11-05; the previous good data was kept.")}
 
 
-class SmtpHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP to accept one message (a real conversation over a socket)."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self) -> None:
-        self.reply("220 test SMTP ready")
-        data = None
-        for raw in self.rfile:
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            if data is not None:
-                if line == ".":
-                    self.server.messages.append("\n".join(data))
-                    data = None
-                    self.reply("250 queued")
-                else:
-                    data.append(line)
-                continue
-            verb = line.split(" ", 1)[0].upper()
-            if verb in ("EHLO", "HELO"):
-                self.reply("250 test")
-            elif verb == "DATA":
-                data = []
-                self.reply("354 go ahead")
-            elif verb == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("250 ok")
-
-
 @pytest.fixture()
 def smtp_server():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SmtpHandler)
-    server.messages = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = start_smtp_server()
     yield server
     server.shutdown()
     server.server_close()

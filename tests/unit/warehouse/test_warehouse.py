@@ -68,13 +68,16 @@ def test_replace_rows_replaces_only_the_matching_delivery(engine):
 
 
 def test_where_none_and_empty_where(engine):
-    table = "src_reference__population"
-    frame = pd.DataFrame({"la_code": ["890", None], "year": [2023, 2023], "age": [0, 0], "population": [5, 6]})
+    table = "ref_community_health_waits"  # no key: org_code may be empty (England's row)
+    frame = pd.DataFrame({"period": ["2024-01"] * 2, "org_type": ["trust", "national"], "org_code": ["RXL", None],
+                          "org_name": ["a", "England"], "service": ["SLT"] * 2, "total_waiting": [5.0, 6.0]})
     db.replace_rows(engine, table, frame, {})
-    db.replace_rows(engine, table, pd.DataFrame({"year": [2024], "population": [7]}), {"la_code": None})
-    assert _rows(engine, f"select la_code, population from {table} order by population") == [("890", 5), (None, 7)]
+    db.replace_rows(engine, table, pd.DataFrame({"period": ["2024-02"], "org_type": ["national"], "org_name": ["England"],
+                                                 "service": ["SLT"], "total_waiting": [7.0]}), {"org_code": None})
+    assert _rows(engine, f"select org_code, total_waiting from {table} order by total_waiting") == [
+        ("RXL", 5.0), (None, 7.0)]
     db.replace_rows(engine, table, frame.iloc[:1], {})
-    assert _rows(engine, f"select la_code, population from {table}") == [("890", 5)]
+    assert _rows(engine, f"select org_code, total_waiting from {table}") == [("RXL", 5.0)]
 
 
 def test_types_and_awkward_text_survive(engine):
@@ -129,7 +132,8 @@ def test_replace_delivery_is_one_transaction(engine):
 def test_replace_rows_uses_the_callers_transaction(engine):
     with engine.connect() as conn:
         with conn.begin() as transaction:
-            db.replace_rows(conn, ASSESSMENT, pd.DataFrame({"assessmenttableid": [1]}), {})
+            db.replace_rows(conn, ASSESSMENT, pd.DataFrame({"extract_date": [date(2024, 1, 1)],
+                                                            "assessmenttableid": [1]}), {})
             assert conn.execute(sa.text(f"select count(*) from {ASSESSMENT}")).scalar() == 1
             transaction.rollback()
     assert _rows(engine, f"select count(*) from {ASSESSMENT}") == [(0,)]
@@ -144,7 +148,8 @@ def test_table_columns_in_table_order(engine):
 
 
 def test_read_sql_frame(engine):
-    db.replace_rows(engine, ASSESSMENT, pd.DataFrame({"assessmenttableid": [1, 2]}), {})
+    db.replace_rows(engine, ASSESSMENT, pd.DataFrame({"extract_date": [date(2024, 1, 1)] * 2,
+                                                      "assessmenttableid": [1, 2]}), {})
     frame = db.read_sql_frame(engine, f"select assessmenttableid from {ASSESSMENT} where assessmenttableid > :n",
                                      {"n": 1})
     assert list(frame.columns) == ["assessmenttableid"] and frame["assessmenttableid"].tolist() == [2]
