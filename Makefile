@@ -20,7 +20,7 @@ DEMO_ENV := AIRFLOW_HOME=$(DATA)/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/da
   AIRFLOW__CORE__LOAD_EXAMPLES=False GX_ANALYTICS_ENABLED=false \
   SEND_DATA_DIR=$(DATA) SEND_INBOX_DIR=$(DATA)/inbox SEND_NHS_PROVIDER_CODE=RXL
 
-.PHONY: help venv system-deps test bench demo-data demo up down status clean
+.PHONY: help venv system-deps services test bench demo-data demo up down status clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ system-deps:  ## install WeasyPrint's Debian libraries when missing (needs root 
 	    (apt-get install -y -q $$missing >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null)); \
 	  else echo "please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; fi
 
-test: venv system-deps  ## run the whole test suite
+test: venv system-deps services  ## run the whole test suite (the stack tests need PostgreSQL and Redis on 127.0.0.1)
 	$(PY) -m pytest
 
 bench: venv  ## time every stage at one LA and at national size (prints numbers)
@@ -79,6 +79,9 @@ demo: venv system-deps  ## the demo pack: synthetic feeds, 23 months of history,
 
 # The production stack on this machine (pipeline/orchestration/stack.py; settings shared with compose in stack.env).
 STACK_ENV := SEND_DATA_DIR=$${SEND_DATA_DIR:-$(DATA)}
+
+services: venv  ## make sure the machine's PostgreSQL and Redis listen on 127.0.0.1 (starts them when installed but stopped)
+	@$(PY) -m pipeline.orchestration.stack services || echo "(without them the PostgreSQL and stack tests skip, or fail when CI is set)"
 
 up: venv system-deps  ## start the production stack here: api-server (127.0.0.1), scheduler, dag-processor, triggerer, Celery worker
 	@$(STACK_ENV) $(PY) -m pipeline.orchestration.stack up

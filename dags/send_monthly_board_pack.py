@@ -13,8 +13,10 @@ until its delivery for the month is in the inbox or the cut-off passes (the 7th 
 day of the next month at 06:00 UTC; `SEND_FEED_CUTOFF_WORKING_DAY`); then the month is
 built with what has arrived, a missing feed marked stale.
 
-**Flow.** `prepare_warehouse` creates any missing warehouse table. For each feed (council SEND case data, school census and results, children's
-therapy referrals, reference data) a task group runs `land` (copy the inbox's deliveries
+**Flow.** `month` settles the report month (and refuses a manual run without one);
+`prepare_warehouse` creates any missing warehouse table. For each feed (council SEND case
+data, school census and results, children's therapy referrals, reference data, the
+programme) a task group runs (`wait`,) `land` (copy the inbox's deliveries
 into the raw area), `stage` (type and pseudonymise), `validate` (Great Expectations
 suites) and `load` (into the warehouse, one transaction a delivery). Then
 `build_measures`, `render_report` (the PDF), `publish_pack` (the pack folder, index and
@@ -39,7 +41,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, BaseOperator, CronDataIntervalTimetable, Param, TriggerRule, dag, task, task_group
+from airflow.sdk import (Asset, BaseOperator, CronDataIntervalTimetable, Param, TriggerRule, chain, dag, task,
+                         task_group)
 
 FEEDS = ("council_send", "school_census", "therapies", "reference", "programme")  # pipeline.feeds.contracts.FEEDS
 WAITED = ("council_send", "therapies")  # the dated monthly snapshots (pipeline.orchestration.waiting.WAITED_FEEDS)
@@ -56,19 +59,26 @@ def notify_failure(context: dict) -> None:
     notify(context)
 
 
+def this_month() -> str:
+    """The run's report month: the param `period`, else the data interval (the `month` task checks it first)."""
+    from airflow.sdk import get_current_context
+
+    from pipeline.orchestration import tasks
+
+    return tasks.month_of_context(get_current_context())
+
+
 class WaitForDelivery(BaseOperator):
     """Waits in the triggerer until the feed's delivery for the month is in the inbox, or the cut-off passes."""
 
-    template_fields = ("period",)
-
-    def __init__(self, *, feed: str, period, **kwargs) -> None:
+    def __init__(self, *, feed: str, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.feed, self.period = feed, period
+        self.feed = feed
 
     def execute(self, context) -> None:
         from pipeline.orchestration import tasks
 
-        trigger = tasks.wait_for(self.feed, self.period)
+        trigger = tasks.wait_for(self.feed, this_month())
         if trigger is not None:
             self.defer(trigger=trigger, method_name="resume")
 
@@ -79,10 +89,8 @@ class WaitForDelivery(BaseOperator):
 
 
 @task
-def month(params=None, dag_run=None, data_interval_start=None, logical_date=None) -> str:
-    from pipeline.orchestration import tasks
-
-    return tasks.month_of(params, getattr(dag_run, "run_type", None), data_interval_start, logical_date)
+def month() -> str:
+    return this_month()
 
 
 @task(pool=POOL)
@@ -93,68 +101,68 @@ def prepare_warehouse() -> None:
 
 
 @task(pool=POOL)  # reads which deliveries the warehouse already holds
-def land(feed: str, period: str) -> int:
+def land(feed: str) -> int:
     from pipeline.orchestration import tasks
 
-    return tasks.land(feed, period)
+    return tasks.land(feed, this_month())
 
 
 @task
-def stage(feed: str, period: str) -> list[str]:
+def stage(feed: str) -> list[str]:
     from pipeline.orchestration import tasks
 
-    return tasks.stage(feed, period)
+    return tasks.stage(feed, this_month())
 
 
 @task
-def validate(feed: str, period: str) -> None:
+def validate(feed: str) -> None:
     from pipeline.orchestration import tasks
 
-    tasks.validate(feed, period)
+    tasks.validate(feed, this_month())
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
-def load(feed: str, period: str) -> int:
+def load(feed: str) -> int:
     from pipeline.orchestration import tasks
 
-    return tasks.load(feed, period)
+    return tasks.load(feed, this_month())
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
-def build_measures(period: str) -> list[str]:
+def build_measures() -> list[str]:
     from pipeline.orchestration import tasks
 
-    return tasks.build(period)
+    return tasks.build(this_month())
 
 
 @task(pool=POOL)
-def render_report(period: str) -> str:
+def render_report() -> str:
     from pipeline.orchestration import tasks
 
-    return tasks.render(period)
+    return tasks.render(this_month())
 
 
 @task(pool=POOL, outlets=[MONTHLY_PACK])
-def publish_pack(period: str, pdf: str, outlet_events=None) -> str:
+def publish_pack(pdf: str, outlet_events=None) -> str:
     from pipeline.orchestration import tasks
 
-    outlet_events[MONTHLY_PACK].extra = {"period": period, "pdf": pdf}  # what a follower DAG reads
-    tasks.publish(period, pdf)
+    outlet_events[MONTHLY_PACK].extra = {"period": this_month(), "pdf": pdf}  # what a follower DAG reads
+    tasks.publish(this_month(), pdf)
     return pdf
 
 
 @task
-def deliver_pack(period: str, pdf: str) -> bool:
+def deliver_pack(pdf: str) -> bool:
     from pipeline.orchestration import tasks
 
-    return tasks.deliver(period, pdf)
+    return tasks.deliver(this_month(), pdf)
 
 
 @task(trigger_rule=TriggerRule.ALL_DONE)
-def check_feeds(period: str) -> None:
+def check_feeds() -> None:
     from pipeline.orchestration import tasks
 
-    tasks.check_feeds(period)
+    tasks.check_feeds(this_month())
 
 
 @dag(
@@ -173,20 +181,16 @@ def check_feeds(period: str) -> None:
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "on_failure_callback": notify_failure},
 )
 def send_monthly_board_pack():
-    period = month()
-
     @task_group
     def feed_steps(feed: str):
-        landed = land(feed, period)
-        if feed in WAITED:
-            WaitForDelivery(task_id="wait", feed=feed, period=period) >> landed
-        landed >> stage(feed, period) >> validate(feed, period) >> load(feed, period)
+        waiting = [WaitForDelivery(task_id="wait", feed=feed)] if feed in WAITED else []
+        chain(*waiting, land(feed), stage(feed), validate(feed), load(feed))
 
     feeds = [feed_steps.override(group_id=feed)(feed) for feed in FEEDS]
-    pdf = render_report(period)
-    prepare_warehouse() >> feeds >> build_measures(period) >> pdf
-    published = publish_pack(period, pdf)
-    published >> deliver_pack(period, published) >> check_feeds(period)
+    pdf = render_report()
+    month() >> prepare_warehouse() >> feeds >> build_measures() >> pdf
+    published = publish_pack(pdf)
+    deliver_pack(published) >> check_feeds()
 
 
 send_monthly_board_pack()

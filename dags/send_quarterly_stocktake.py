@@ -8,7 +8,8 @@ asset `send_monthly_board_pack`: when the monthly pack of March, June, September
 December is published (also when a month is re-run), the stocktake is rendered again from
 the same warehouse; other months' events are skipped.
 
-**Output:** `<data>/packs/<YYYY-MM>/SEND-quarterly-stocktake-<YYYY>-Q<n>.pdf` beside the
+**Output:** `<data>/packs/<YYYY-MM>/SEND-quarterly-stocktake-<YYYY>-Q<n>.pdf` (e-mailed to
+`SEND_PACK_RECIPIENTS`, once for the same bytes) beside the
 monthly pack of the quarter's last month: per area of concern, every action and milestone
 with its status and movement since last quarter, the area's measures with their SPC charts,
 risks, evidence added and "You said, we're doing, we did".
@@ -35,8 +36,8 @@ def notify_failure(context: dict) -> None:
     notify(context)
 
 
-@task(pool=POOL)
-def render_stocktake(data_interval_end=None, triggering_asset_events=None) -> str | None:
+@task
+def quarter(data_interval_end=None, triggering_asset_events=None) -> str:
     from airflow.sdk.exceptions import AirflowSkipException
 
     from pipeline.orchestration import tasks
@@ -44,7 +45,21 @@ def render_stocktake(data_interval_end=None, triggering_asset_events=None) -> st
     period = tasks.quarter_end_period(data_interval_end, triggering_asset_events)
     if period is None:
         raise AirflowSkipException("The monthly pack published is not a quarter's last month: no stocktake.")
+    return period
+
+
+@task(pool=POOL)
+def render_stocktake(period: str) -> str:
+    from pipeline.orchestration import tasks
+
     return tasks.stocktake(period)
+
+
+@task
+def deliver_stocktake(period: str, pdf: str) -> bool:
+    from pipeline.orchestration import tasks
+
+    return tasks.deliver(period, pdf, "SEND quarterly stocktake")
 
 
 @dag(
@@ -59,7 +74,8 @@ def render_stocktake(data_interval_end=None, triggering_asset_events=None) -> st
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "on_failure_callback": notify_failure},
 )
 def send_quarterly_stocktake():
-    render_stocktake()
+    period = quarter()
+    deliver_stocktake(period, render_stocktake(period))
 
 
 send_quarterly_stocktake()

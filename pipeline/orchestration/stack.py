@@ -170,6 +170,47 @@ def stack_env(config: StackConfig, secret: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def ensure_services() -> list[str]:
+    """Start the machine's own PostgreSQL and Redis (Debian's) when they are installed but not listening.
+
+    They normally run already (on this kind of machine and on CI); this only brings back a
+    service that was stopped. Returns what it started; raises :class:`StackError` when a
+    service is down and cannot be started here.
+    """
+    import shutil
+
+    started = []
+    starters = {
+        5432: ("PostgreSQL", ["sh", "-c", "pg_lsclusters -h | awk '{print $1, $2}' | while read v c; do "
+                                          "pg_ctlcluster \"$v\" \"$c\" start; done"], "pg_ctlcluster"),
+        6379: ("Redis", ["redis-server", "/etc/redis/redis.conf", "--save", "", "--appendonly", "no",
+                         "--daemonize", "yes"], "redis-server"),
+    }
+    for port, (name, cmd, program) in starters.items():
+        if _listening(port):
+            continue
+        if not shutil.which(program) or os.geteuid() != 0:
+            raise StackError(f"{name} is not listening on 127.0.0.1:{port}; start it (this needs {program} and root)")
+        subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        deadline = time.monotonic() + 30
+        while not _listening(port) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        if not _listening(port):
+            raise StackError(f"{name} did not start on 127.0.0.1:{port}: try `{' '.join(cmd)}` by hand")
+        started.append(name)
+    return started
+
+
 def ensure_databases(config: StackConfig, password: str) -> None:
     """Create (or update) the role and the two databases; safe to run every time."""
     import psycopg
@@ -314,6 +355,7 @@ def up(config: StackConfig, wait: float = 180.0) -> dict[str, int]:
     if already and set(commands(config)) <= set(already):
         print(f"the stack is already running ({len(already)} processes); `make status` says more")
         return already
+    ensure_services()
     secret = load_secrets(config)
     ensure_databases(config, secret["SEND_STACK_DB_PASSWORD"])
     config.airflow_home.mkdir(parents=True, exist_ok=True)
@@ -371,7 +413,7 @@ def status(config: StackConfig) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.orchestration.stack", description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=("up", "down", "status"))
+    parser.add_argument("action", choices=("up", "down", "status", "services"))
     args = parser.parse_args(argv)
     config = StackConfig.from_env()
     try:
@@ -382,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"UI and REST API: {config.api_url}  user: {ADMIN}  password: in {config.passwords_file}")
             print(f"feeds go into {config.data_dir / 'inbox'}/<feed>/; packs appear in {config.data_dir / 'packs'}")
             print(f"logs: {config.log_dir}; stop it with `make down`")
+        elif args.action == "services":
+            started = ensure_services()
+            print(f"started {', '.join(started)}" if started else "PostgreSQL and Redis are listening on 127.0.0.1")
         elif args.action == "down":
             stopped = down(config)
             print(f"stopped {', '.join(stopped)}" if stopped else "nothing was running")

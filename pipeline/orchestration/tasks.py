@@ -54,6 +54,12 @@ def month_of(params: dict | None, run_type: str | None, data_interval_start: dat
     return period_of(data_interval_start)
 
 
+def month_of_context(context) -> str:
+    """:func:`month_of` from a task's Airflow context."""
+    return month_of(context.get("params"), getattr(context.get("dag_run"), "run_type", None),
+                    context.get("data_interval_start"), context.get("logical_date"))
+
+
 def _fail(message: str) -> None:
     from airflow.sdk.exceptions import AirflowFailException
 
