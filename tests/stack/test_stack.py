@@ -178,6 +178,16 @@ def _retried(stack, run_id: str) -> list[str]:
     return [t["task_id"] for t in stack.task_instances(run_id) if t["try_number"] > 1]
 
 
+def _kill_worker(pid: int) -> None:
+    """SIGKILL the Celery worker's process group, after checking it is the worker `make up` started."""
+    import os
+    import signal
+
+    assert pid > 1 and os.getpgid(pid) == pid, pid  # a session of its own: its group is just the worker and its tasks
+    assert b"celery" in Path(f"/proc/{pid}/cmdline").read_bytes(), pid
+    os.killpg(pid, signal.SIGKILL)
+
+
 def _raw_manifests(stack) -> dict[str, str]:
     return {p.parent.name: p.read_text() for p in (stack.data / "raw").glob("*/manifest.csv")}
 
@@ -187,8 +197,7 @@ def test_a_killed_worker_is_noticed_and_the_load_retried_to_the_same_warehouse(s
     for attempt in range(3):  # a small delivery loads in about a second: catch one in the act
         run_id = stack.trigger({"period": "2026-10"})
         _wait_for_task(stack, run_id, ".load")
-        worker = _pids(stack)["worker"]
-        subprocess.run(["kill", "-9", f"-{worker}"], check=True)  # the worker and the task it runs, at once
+        _kill_worker(_pids(stack)["worker"])  # the worker and the task it runs, at once
         started = time.monotonic()
         time.sleep(2)
         victims = [task for task, state in stack.task_states(run_id).items() if state == "running"]
