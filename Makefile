@@ -20,7 +20,7 @@ DEMO_ENV := AIRFLOW_HOME=$(DATA)/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/da
   AIRFLOW__CORE__LOAD_EXAMPLES=False GX_ANALYTICS_ENABLED=false \
   SEND_DATA_DIR=$(DATA) SEND_INBOX_DIR=$(DATA)/inbox SEND_NHS_PROVIDER_CODE=RXL
 
-.PHONY: help venv system-deps services test bench demo-data demo up down status clean
+.PHONY: help venv system-deps services test bench demo-data demo up down status airflow clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ down:  ## stop exactly what `make up` started (by PID)
 
 status:  ## what of the stack runs, and its health
 	@$(STACK_ENV) $(PY) -m pipeline.orchestration.stack status
+
+airflow:  ## the airflow CLI with the stack's settings: make airflow ARGS='tasks clear ...'
+	@$(STACK_ENV) $(PY) -m pipeline.orchestration.stack airflow $(ARGS)
 
 clean:  ## remove generated data (never the lock or the code)
 	rm -rf data .pytest_airflow_home .pytest_cache

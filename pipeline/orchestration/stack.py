@@ -411,11 +411,19 @@ def status(config: StackConfig) -> str:
     return "\n".join(lines)
 
 
+def airflow_cli(config: StackConfig, args: list[str]) -> int:
+    """Run the airflow command line with the stack's settings and secrets (``make airflow ARGS='...'``)."""
+    return subprocess.run(_airflow(*args), env=stack_env(config, load_secrets(config))).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.orchestration.stack", description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=("up", "down", "status", "services"))
+    parser.add_argument("action", choices=("up", "down", "status", "services", "airflow"))
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="with airflow: the airflow command's arguments")
     args = parser.parse_args(argv)
     config = StackConfig.from_env()
+    if args.action == "airflow":
+        return airflow_cli(config, args.args)
     try:
         if args.action == "up":
             started = time.monotonic()

@@ -69,6 +69,11 @@ class Stack:
             raise AssertionError(f"make {target} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
+    def make_airflow(self, args: str) -> subprocess.CompletedProcess:
+        """`make airflow ARGS='...'`, as the README tells an engineer."""
+        return subprocess.run(["make", "--no-print-directory", "airflow", f"ARGS={args}"], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+
     def airflow(self, *args: str) -> subprocess.CompletedProcess:
         """The airflow CLI, with the stack's own environment (as `make up` wrote it)."""
         from pipeline.orchestration.stack import StackConfig, load_secrets, stack_env

@@ -160,6 +160,22 @@ def test_a_refused_load_is_retriggered_after_the_fix_and_the_run_turns_green(sta
     assert stack.wait_for_run(run_id)["state"] == "success", stack.task_states(run_id)
 
 
+def test_the_cli_clears_a_feed_of_a_backfilled_month_and_it_runs_again(stack):
+    before = {t["task_id"]: t["try_number"] for t in stack.task_instances(OCTOBER)}
+    cleared = stack.make_airflow("tasks clear send_monthly_board_pack -t therapies. -d -s 2026-10-01 -e 2026-10-02 -y")
+    assert cleared.returncode == 0, cleared.stdout + cleared.stderr
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        now = {t["task_id"]: (t["try_number"], t["state"]) for t in stack.task_instances(OCTOBER)}
+        if now["check_feeds"][0] > before["check_feeds"] and now["check_feeds"][1] in ("success", "failed"):
+            break
+        time.sleep(2)
+    assert stack.wait_for_run(OCTOBER)["state"] == "success", stack.task_states(OCTOBER)
+    after = {t["task_id"]: t["try_number"] for t in stack.task_instances(OCTOBER)}
+    assert after["therapies.load"] > before["therapies.load"] and after["check_feeds"] > before["check_feeds"]
+    assert after["council_send.load"] == before["council_send.load"]
+
+
 def _measures(stack, period: str = "2026-10") -> str:
     return (stack.data / "packs" / period / f"measures-{period}.csv").read_text()
 
@@ -270,7 +286,7 @@ def test_no_secret_is_in_a_log_or_in_clear_in_the_metadata_database(stack):
         dump = conn.execute("select string_agg(coalesce(val, ''), ' ') from variable").fetchone()[0] or ""
     assert row[1] is True and "a-connection-secret" not in row[0]
     assert not [v for v in values if v in dump]
-    raw = next((stack.data / "raw" / "therapies").rglob("*.csv"))
+    raw = next(p for p in (stack.data / "raw" / "therapies").rglob("therapy_referrals_*.csv"))
     assert raw.stat().st_mode & 0o222 == 0  # landed raw files are read-only
 
 
