@@ -1,6 +1,7 @@
 """Writing output files atomically: a reader sees the old file or the new one, never half."""
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -35,3 +36,20 @@ def write_text_atomic(target: Path, text: str) -> Path:
     with atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8")
     return Path(target)
+
+
+@contextmanager
+def locked(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_file`` (created with its folder) while the block runs.
+
+    For read-change-rewrite of a shared file by tasks that may run at once on one disk
+    (the packs manifest, the delivery ledger).
+    """
+    lock_file = Path(lock_file)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

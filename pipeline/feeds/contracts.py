@@ -291,8 +291,8 @@ class Finding:
         return self.severity == "blocking"
 
 
-
-NOT_READ_RULES = ("file is not a link", "file is a regular file", "file name matches the feed")  # a file in a feed folder that was not read
+# The rules of a file in a feed folder that was not read: a link, not a file, a name of no pattern.
+NOT_READ_RULES = ("file is not a link", "file is a regular file", "file name matches the feed")
 SHOWN_IN_ONE_LINE = 3
 
 
@@ -304,7 +304,8 @@ def not_read(finding: Finding) -> bool:
 def finding_summary(finding: Finding) -> str:
     """``file, column c: rule (n rows; lines a, b, c)``: a finding in a few words."""
     where = ", ".join(part for part in (finding.file, f"column {finding.column}" if finding.column else "") if part)
-    detail = [f"{finding.rows_affected:,} row{'s' if finding.rows_affected != 1 else ''}"] if finding.rows_affected else []
+    rows = finding.rows_affected
+    detail = [f"{rows:,} row{'s' if rows != 1 else ''}"] if rows else []
     if finding.sample_rows:
         detail.append("line" + ("s " if len(finding.sample_rows) > 1 else " ")
                       + ", ".join(str(n) for n in finding.sample_rows[:5]))

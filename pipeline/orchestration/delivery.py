@@ -9,16 +9,14 @@ sends nothing.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.feeds.land import sha256_file
-from pipeline.files import write_text_atomic
+from pipeline.files import locked, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +60,6 @@ def compose(pdf: Path, title: str, month: str, stale_feeds: list[str], recipient
     return PackMail(recipients, subject, "\n".join(lines), pdf, digest, attach)
 
 
-@contextmanager
-def _locked(packs_dir: Path):
-    packs_dir.mkdir(parents=True, exist_ok=True)
-    with (packs_dir / ".deliveries.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def read_ledger(packs_dir: Path) -> list[dict]:
     path = packs_dir / LEDGER
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
@@ -83,7 +70,7 @@ def deliver_pack(packs_dir: Path, mail: PackMail, conn_id: str | None = None) ->
     if not mail.recipients:
         log.info("no e-mail sent for %s: SEND_PACK_RECIPIENTS is not set", mail.pdf.name)
         return False
-    with _locked(packs_dir):
+    with locked(packs_dir / ".deliveries.lock"):
         ledger = read_ledger(packs_dir)
         if any(e["sha256"] == mail.sha256 and set(e["recipients"]) == set(mail.recipients) for e in ledger):
             log.info("%s (sha256 %s) was already sent to %s: not sent again", mail.pdf.name, mail.sha256[:12],

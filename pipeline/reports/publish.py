@@ -11,12 +11,9 @@ temporary name and renamed; re-publishing a period replaces its entry.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,7 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.feeds.land import read_manifest, sha256_file
-from pipeline.files import atomic_path
+from pipeline.files import atomic_path, locked
 from pipeline.periods import parse_period
 from pipeline.reports.formatting import SUPPRESSION_NOTE, date_label, format_value, is_suppressed, period_label
 from pipeline.warehouse import db
@@ -77,16 +74,9 @@ def _atomic_copy(source: Path, target: Path) -> Path:
     return target
 
 
-@contextmanager
-def _locked(packs_dir: Path) -> Iterator[None]:
-    """One publisher at a time may read, change and rewrite the manifest (an flock)."""
-    packs_dir.mkdir(parents=True, exist_ok=True)
-    with (packs_dir / ".manifest.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def _locked(packs_dir: Path):
+    """One publisher at a time may read, change and rewrite the manifest."""
+    return locked(packs_dir / ".manifest.lock")
 
 
 # --------------------------------------------------------------------------- files beside the PDF
