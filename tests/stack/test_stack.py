@@ -291,15 +291,23 @@ def test_no_secret_is_in_a_log_or_in_clear_in_the_metadata_database(stack):
 
 
 def test_make_down_stops_exactly_what_make_up_started(stack):
+    import socket
+
     pids = _pids(stack)
-    others = {int(p.name) for p in Path("/proc").glob("[0-9]*")} - _with_children(set(pids.values()))
-    stack.make("down")
-    time.sleep(1)
-    alive = {int(p.name) for p in Path("/proc").glob("[0-9]*")}
-    assert not any(pid in alive and "zombie" not in _state(pid) for pid in pids.values())
-    survivors = {pid for pid in others if pid not in alive}
-    assert len(survivors) < 5, "make down stopped processes it had not started"
-    assert "not running" in stack.make("status").stdout
+    family = _with_children(set(pids.values()))
+    neighbour = subprocess.Popen(["sleep", "600"], start_new_session=True)  # a process make up did not start
+    try:
+        stack.make("down")
+        time.sleep(1)
+        left = [pid for pid in family if Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)]
+        assert not left, left
+        assert neighbour.poll() is None, "make down stopped a process it had not started"
+        for port in (5432, 6379):  # the machine's own services are not the stack's to stop
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        assert "not running" in stack.make("status").stdout
+    finally:
+        neighbour.kill()
+        neighbour.wait()
 
 
 def _state(pid: int) -> str:
