@@ -334,6 +334,17 @@ def health(config: StackConfig, timeout: float = 3.0) -> dict | None:
         return None
 
 
+def _patient_health(config: StackConfig, tries: int = 3) -> dict | None:
+    """``health`` asked up to ``tries`` times, 10 s each: a busy api-server on two cores can take seconds."""
+    for attempt in range(tries):
+        answer = health(config, timeout=10.0)
+        if answer is not None:
+            return answer
+        if attempt + 1 < tries:
+            time.sleep(2)
+    return None
+
+
 def _healthy(answer: dict | None) -> bool:
     return bool(answer) and all(answer.get(part, {}).get("status") == "healthy"
                                 for part in ("metadatabase", "scheduler", "triggerer", "dag_processor"))
@@ -401,7 +412,7 @@ def status(config: StackConfig) -> str:
         return f"the stack is not running (no PID files in {config.pid_dir}); start it with `make up`"
     lines = [f"{name:<14} {'running, pid ' + str(pid) if pid else 'NOT running (stale PID file)'}"
              for name, pid in pids.items()]
-    answer = health(config)
+    answer = _patient_health(config)
     if answer is None:
         lines.append(f"api            no answer at {config.api_url}")
     else:
