@@ -8,15 +8,15 @@ or the month given as the param `period` (`YYYY-MM`: "Trigger" in the UI, or
 The month never comes from the clock, so re-running a month gives the same pack.
 
 **Waiting for the month's data.** A month's snapshots arrive in the days after it ends.
-Each dated feed (council SEND, therapies) first waits, in the triggerer (no worker slot),
+Each dated feed (council SEND, therapies, NCCIS) first waits, in the triggerer (no worker slot),
 until its delivery for the month is in the inbox or the cut-off passes (the 7th working
 day of the next month at 06:00 UTC; `SEND_FEED_CUTOFF_WORKING_DAY`); then the month is
 built with what has arrived, a missing feed marked stale.
 
 **Flow.** `month` settles the report month (and refuses a manual run without one);
 `prepare_warehouse` creates any missing warehouse table. For each feed (council SEND case
-data, school census and results, children's therapy referrals, reference data, the
-programme) a task group runs (`wait`,) `land` (copy the inbox's deliveries
+data, school census and results, children's therapy referrals, the CCIS caseload
+(NCCIS), reference data, the SENCO training log, the programme) a task group runs (`wait`,) `land` (copy the inbox's deliveries
 into the raw area), `stage` (type and pseudonymise), `validate` (Great Expectations
 suites) and `load` (into the warehouse, one transaction a delivery). Then
 `build_measures`, `render_report` (the PDF), `publish_pack` (the pack folder, index and
@@ -44,8 +44,9 @@ import pendulum
 from airflow.sdk import (Asset, BaseOperator, CronDataIntervalTimetable, Param, TriggerRule, chain, dag, task,
                          task_group)
 
-FEEDS = ("council_send", "school_census", "therapies", "reference", "programme")  # pipeline.feeds.contracts.FEEDS
-WAITED = ("council_send", "therapies")  # the dated monthly snapshots (pipeline.orchestration.waiting.WAITED_FEEDS)
+FEEDS = ("council_send", "school_census", "therapies", "nccis", "reference", "workforce",
+         "programme")  # pipeline.feeds.contracts.FEEDS
+WAITED = ("council_send", "therapies", "nccis")  # the dated monthly snapshots (pipeline.orchestration.waiting.WAITED_FEEDS)
 POOL = "send_warehouse"
 MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
 PERIOD = Param(None, type=["null", "string"], pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", title="Report month",
@@ -186,9 +187,10 @@ def send_monthly_board_pack():
         waiting = [WaitForDelivery(task_id="wait", feed=feed)] if feed in WAITED else []
         chain(*waiting, land(feed), stage(feed), validate(feed), load(feed))
 
-    feeds = [feed_steps.override(group_id=feed)(feed) for feed in FEEDS]
+    feeds = {feed: feed_steps.override(group_id=feed)(feed) for feed in FEEDS}
+    feeds["reference"] >> feeds["workforce"]  # the training log's schools are checked against establishments.csv
     pdf = render_report()
-    month() >> prepare_warehouse() >> feeds >> build_measures() >> pdf
+    month() >> prepare_warehouse() >> list(feeds.values()) >> build_measures() >> pdf
     published = publish_pack(pdf)
     deliver_pack(published) >> check_feeds()
 

@@ -191,6 +191,37 @@ REFERRALS = Table(
         Column("referral_reason", DROP, **_opt), Column("notes", DROP, **_opt),
     ),
 )
+# NCCIS current activity codes (FEEDS.md, "nccis"): 110-150 describe pupils below school-leaving
+# age (accepted, with a warning); the rest by DfE's groups.
+NCCIS_PUPIL_CODES = tuple(str(c) for c in range(110, 151))
+NCCIS_ACTIVITY_CODES = NCCIS_PUPIL_CODES + (
+    "210", "220", "230", "240", "250", "260", "270", "280", "290",  # education (260 gap year)
+    "310", "320", "330", "340", "350", "360", "380", "381",  # employment
+    "410", "430", "440", "450", "460", "530",  # training; 530 re-engagement
+    "540", "550", "610", "615", "616", "619", "620", "630", "640", "650", "660", "670", "680",  # NEET
+    "710", "720", "810", "820", "830")  # custody, refugee; not known
+CASELOAD = Table(
+    feed="nccis", name="caseload",
+    file_pattern=r"^ccis_caseload_(\d{2}-\d{2}-\d{4})\.csv$",
+    key=("person_id",), renames=(("upn_key", "pupil_key"), ("uln_key", "learner_key")),
+    columns=(
+        Column("person_id", CODE, nullable=False), Column("upn", UPN, **_opt), Column("uln", ULN, **_opt),
+        Column("surname", DROP, **_opt), Column("forename", DROP, **_opt), Column("postcode", DROP, **_opt),
+        Column("date_of_birth", BIRTH), Column("la_code", CODE, **_opt),
+        Column("sen_status", CODE, codes=("EHCP", "SEN_SUPPORT", "NO_SEN")),
+        Column("activity_code", CODE, codes=NCCIS_ACTIVITY_CODES, nullable=False),
+        Column("activity_start_date", PLANNED_DATE), Column("currency_lapsed", FLAG),
+    ),
+)
+TRAINING = Table(
+    feed="workforce", name="training", file_pattern=r"^senco_training\.csv$", key=("record_id",),
+    columns=(
+        Column("record_id", CODE, nullable=False), Column("urn", CODE, nullable=False),
+        Column("role", CODE, codes=("SENCO", "ASSISTANT_SENCO", "TEACHER", "TA", "OTHER"), nullable=False),
+        Column("course", CODE, nullable=False), Column("completed_on", DATE, nullable=False),
+        Column("staff_ref", DROP, **_opt),  # not needed by any measure: dropped (data minimisation)
+    ),
+)
 POPULATION = Table(
     feed="reference", name="population", file_pattern=r"^population\.csv$", key=("la_code", "year", "age"),
     columns=(Column("la_code", CODE, nullable=False), Column("year", INT, minimum=1990, maximum=2100, nullable=False),
@@ -252,7 +283,9 @@ TABLES: dict[str, tuple[Table, ...]] = {
     "council_send": COUNCIL_SEND,
     "school_census": (CENSUS, KS2, KS4),
     "therapies": (REFERRALS,),
+    "nccis": (CASELOAD,),
     "reference": (POPULATION, ESTABLISHMENTS),
+    "workforce": (TRAINING,),  # after reference: its URNs are checked against the landed establishments
     "programme": (PLAN, TRACKER, RISKS, EVIDENCE, FEEDBACK),
 }
 FEEDS = tuple(TABLES)

@@ -24,7 +24,7 @@ from pipeline.feeds.contracts import FEEDS, Finding, table_for_file
 
 log = logging.getLogger(__name__)
 MANIFEST_COLUMNS = ("feed", "delivery", "version", "file", "sha256", "bytes", "rows", "extract_date", "landed_at")
-DATED_FEEDS = ("council_send", "therapies")  # deliveries named by their extract date
+DATED_FEEDS = ("council_send", "therapies", "nccis")  # deliveries named by their extract date
 
 
 @dataclass

@@ -39,6 +39,18 @@ _EXTRA_FLAGS = {
     "wait__ok": ("referral_received_date", "wait under 3 years", "warning",
                  "{count} referrals in {file} have been open more than 3 years without being seen; "
                  "check they are still waiting (lines {rows})."),
+    "pupil_code__ok": ("activity_code", "activity of a young person past school age", "warning",
+                       "{count} young people in {file} have an activity code of 110-150, which describes a pupil "
+                       "below school-leaving age; check their records (lines {rows})."),
+    "activity_start__ok": ("activity_start_date", "activity started by the extract date", "warning",
+                           "{count} young people in {file} have an activity_start_date after the extract date "
+                           "(lines {rows})."),
+    "academic_age__ok": ("date_of_birth", "academic age 16 to 24", "warning",
+                         "{count} young people in {file} are not of academic age 16 to 24 at the extract, or have "
+                         "no date of birth; they count in no measure (lines {rows})."),
+    "urn__ok": ("urn", "school in establishments.csv", "blocking",
+                "{count} rows of {file} name a urn that is not in the reference establishments.csv, "
+                "e.g. lines {rows}."),
 }
 
 
@@ -102,7 +114,8 @@ def _key_expectation(table: Table) -> list[dict]:
 def _extra_expectations(table: Table) -> list[dict]:
     flags = {"parent__ok"} if table.parent else set()
     flags |= {"census": {"absence__ok"}, "ks2": {"academic_year__ok"}, "ks4": {"academic_year__ok"},
-              "referrals": {"wait__ok"}}.get(table.name, set())
+              "referrals": {"wait__ok"}, "caseload": {"pupil_code__ok", "activity_start__ok", "academic_age__ok"},
+              "training": {"urn__ok"}}.get(table.name, set())
     out = []
     for flag in sorted(flags):
         column, rule, severity, sentence = _EXTRA_FLAGS[flag]

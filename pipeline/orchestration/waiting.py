@@ -25,7 +25,7 @@ from pipeline.periods import parse_period, period_end
 
 log = logging.getLogger(__name__)
 
-WAITED_FEEDS = ("council_send", "therapies")  # the dated monthly snapshots (FEEDS.md, "Snapshots")
+WAITED_FEEDS = ("council_send", "therapies", "nccis")  # the dated monthly snapshots (FEEDS.md, "Snapshots")
 WINDOW_DAYS = 31
 DEFAULT_WORKING_DAY = 7
 POLL_SECONDS = 60

@@ -21,10 +21,12 @@ from pipeline.feeds.land import Landed
 from pipeline.feeds.reading import UnreadableFile
 from pipeline.feeds.stage import warehouse_columns
 from pipeline.feeds.stage.council_send import missing_modules, stage_snapshot
+from pipeline.feeds.stage.nccis import stage_caseload
 from pipeline.feeds.stage.programme import stage_programme
 from pipeline.feeds.stage.reference import stage_reference
 from pipeline.feeds.stage.school_census import stage_census, stage_results
 from pipeline.feeds.stage.therapies import stage_referrals
+from pipeline.feeds.stage.workforce import establishments_file, stage_training
 from pipeline.feeds.validate import validate_frame
 from pipeline.warehouse import db
 
@@ -63,6 +65,10 @@ def stage_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame],
     (table_name, path), = landed.files.items()
     if landed.feed == "therapies":
         frame, notes = stage_referrals(path, key, landed.extract_date)
+    elif landed.feed == "nccis":
+        frame, notes = stage_caseload(path, key, landed.extract_date)
+    elif landed.feed == "workforce":
+        frame, notes = stage_training(path, key, establishments_file(path, landed.version > 0))
     elif table_name == "census":
         frame, notes = stage_census(path, key)
     elif landed.feed == "school_census":

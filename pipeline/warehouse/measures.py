@@ -35,6 +35,8 @@ AUDIT_SEED = "send-ehcp-audit"
 _MISSING_EFFECT = {
     "council_send": "its measures are absent",
     "therapies": "its measures are absent",
+    "nccis": "the preparing-for-adulthood measures are absent",
+    "workforce": "senco_trained is absent",
     "school_census": "the census measures are absent",
     "ks2": "ks2_rwm_expected is absent",
     "ks4": "ks4_attainment8 is absent",
@@ -62,6 +64,7 @@ class RunParams:
     therapies_extract_date: date | None
     la_code: str | None
     january_census_date: date | None = None  # SEN2 census day of the latest January on or before PE
+    nccis_extract_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ def plan_run(engine: sa.Engine, period: str, la_code: str | None = None) -> RunP
     with engine.connect() as conn:
         council, _ = choose_snapshot(_extract_dates(conn, "src_council_send__sen2"), end)
         therapies, _ = choose_snapshot(_extract_dates(conn, "src_therapies__referrals"), end)
+        nccis, _ = choose_snapshot(_extract_dates(conn, "src_nccis__caseload"), end)
         if la_code is None and council is not None:
             la_code = conn.execute(
                 sa.text(
@@ -163,6 +167,7 @@ def plan_run(engine: sa.Engine, period: str, la_code: str | None = None) -> RunP
         therapies_extract_date=therapies,
         la_code=la_code,
         january_census_date=january_census_date(end.year),
+        nccis_extract_date=nccis,
     )
 
 
@@ -232,7 +237,8 @@ def _create_run_params(conn: sa.Connection, params: RunParams) -> None:
     conn.exec_driver_sql(
         "create temporary table run_params (period varchar, period_start date, period_end date, "
         "start_6m date, start_12m date, calendar_year_start date, calendar_year_end date, "
-        "council_extract_date date, therapies_extract_date date, la_code varchar, january_census_date date)"
+        "council_extract_date date, therapies_extract_date date, la_code varchar, january_census_date date, "
+        "nccis_extract_date date)"
     )
     values = asdict(params)
     names = ", ".join(values)
@@ -249,10 +255,13 @@ def _snapshots_used(conn: sa.Connection, params: RunParams) -> list[Snapshot]:
     ks2 = scalar("select max(academic_year_end) from stg_school_census__ks2_results")
     ks4 = scalar("select max(academic_year_end) from stg_school_census__ks4_results")
     population = scalar("select max(population_year) from int_populations_summed")
+    training = scalar("select max(completed_on) from stg_workforce__training")  # the log runs to
     end = params.period_end
     return [
         Snapshot("council_send", params.council_extract_date, _stale(params.council_extract_date, end)),
         Snapshot("therapies", params.therapies_extract_date, _stale(params.therapies_extract_date, end)),
+        Snapshot("nccis", params.nccis_extract_date, _stale(params.nccis_extract_date, end)),
+        Snapshot("workforce", _as_date(training) if training else None, False if training else None),
         Snapshot("school_census", _as_date(census) if census else None, False if census else None),
         Snapshot("ks2", date(int(ks2), 8, 31) if ks2 else None, False if ks2 else None),
         Snapshot("ks4", date(int(ks4), 8, 31) if ks4 else None, False if ks4 else None),

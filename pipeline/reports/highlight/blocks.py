@@ -13,6 +13,8 @@ from pipeline.reports.history import MeasureHistory
 FEED_LABELS = {
     "council_send": "Council SEND records (SEN2 extract)",
     "therapies": "Children's therapy waiting lists",
+    "nccis": "Young people's activities (CCIS caseload, NCCIS)",
+    "workforce": "SEND training log (SENCOs)",
     "school_census": "School census",
     "ks2": "Key stage 2 results",
     "ks4": "Key stage 4 results",
