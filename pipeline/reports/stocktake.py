@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from pipeline.analysis.oba import load_oba_settings
 from pipeline.definitions.registry import registry_by_id
 from pipeline.periods import month_range, parse_period, period_start, shift_period
-from pipeline.reports.formatting import date_label, period_label
+from pipeline.reports.formatting import date_label, format_value, period_label
 from pipeline.reports.history import read_history
 from pipeline.reports.pdf import render_html, write_pdf
 from pipeline.reports.programme_pack import STATUS_CSS, read_statuses
@@ -94,6 +94,24 @@ def _risks(risks: pd.DataFrame, area_ref: str) -> list[dict]:
         {"text": r.mitigation or "", "css": ""}]} for r in _linked(risks, area_ref).itertuples()]
 
 
+def _measures(row_of, registry: dict, area, period: str) -> dict:
+    """The area's measures (every row of each) now, a quarter before and a year before."""
+    earlier = (period, shift_period(period, -3), shift_period(period, -12))
+    rows = []
+    for measure_id in area.measures if area else ():
+        measure = registry[measure_id]
+        if measure.kind != "value":
+            continue
+        for breakdown in measure.expected_breakdowns():
+            label = measure.title if breakdown == "all" else f"{measure.title}: {breakdown.split('=', 1)[1]}"
+            cells = [{"text": format_value(row_of(measure_id, breakdown, p), measure.unit)
+                      if measure.is_computed else "in development", "css": "num"} for p in earlier]
+            rows.append({"header": label, "badge": "", "cells": cells})
+    return {"caption": "The area's measures from its plan's \"how we will measure success\"", "css": "exceptions",
+            "note": "c: a small number (1 to 4), not shown; no data: not available for that month.",
+            "columns": ["Measure", *(period_label(p) for p in earlier)], "rows": rows}
+
+
 def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, produced_on: date) -> dict:
     """Everything the stocktake shows, as text (its layout is ``report_templates/stocktake.html``)."""
     year, quarter = quarter_of(period)
@@ -105,7 +123,8 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
     registry = registry_by_id()
     areas = load_oba_settings(registry)
     months = month_range(shift_period(period, -23), period)
-    spc = spc_section(read_history(engine, period, 24).row, registry, months, load_spc_settings(registry))
+    history = read_history(engine, period, 24)
+    spc = spc_section(history.row, registry, months, load_spc_settings(registry))
     risks = read_sql_frame(engine, "select * from src_programme__risks where status = 'OPEN' "
                                    "order by likelihood * impact desc, risk_id")
     start, end = period_start(first), pd.Timestamp(period_start(period)) + pd.offsets.MonthEnd(0)
@@ -119,6 +138,7 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
         blocks.append({
             "ref": area_ref, "title": title, "actions": _actions(now, area_ref),
             "milestones": _milestones(now, before, area_ref), "charts": charts,
+            "measures": _measures(history.row, registry, area, period),
             "risks": {"caption": "Open risks linked to this area's actions", "css": "exceptions", "note": "",
                       "columns": ["Risk", "Title", "Owner", "Score now", "Target score", "Mitigation"],
                       "rows": _risks(risks, area_ref)},

@@ -25,6 +25,7 @@ from pipeline.definitions.registry import load_registry
 from pipeline.periods import month_range, parse_period, shift_period
 from pipeline.reports.benchmarks import benchmark_section
 from pipeline.reports.formatting import as_date, period_label
+from pipeline.reports.highlight.adulthood import adulthood_section
 from pipeline.reports.highlight.appendices import dictionary_section, quality_section, read_validation_rows
 from pipeline.reports.highlight.blocks import ReportData
 from pipeline.reports.highlight.cover import cover_section, stale_sources, summary_section, used_text
@@ -47,6 +48,7 @@ SECTION_HEADINGS = {
     "benchmarks": "How the area compares",
     "ehcp": "Education, health and care (EHC) plans",
     "outcomes": "Outcomes for children and young people",
+    "adulthood": "Preparing for adulthood",
     "therapies": "Waiting times for children's therapies",
     "spc": "Statistical process control charts",
     "oba": "Outcomes-Based Accountability: scorecards and turning the curve",
@@ -116,6 +118,7 @@ def build_context(
                                         nhs_provider_code),
         "ehcp": ehcp_section(data, population.year if population else None),
         "outcomes": outcomes_section(data, used),
+        "adulthood": adulthood_section(data),
         "therapies": therapies_section(data),
         "spc": spc,
         "oba": oba_section(history.row, registry, months, areas, spc_settings),

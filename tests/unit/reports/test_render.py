@@ -24,6 +24,7 @@ from pipeline.definitions.registry import load_registry, registry_by_id
 from pipeline.periods import shift_period
 from pipeline.reports.formatting import (SUPPRESSION_NOTE, count_text, date_label, direction_of_travel, format_value,
                                          period_label)
+from pipeline.reports.highlight.adulthood import TRENDS
 from pipeline.reports.highlight.cover import headline_measures
 from pipeline.reports.highlight.report import SECTION_HEADINGS, RenderError, build_context, render_highlight_report
 from pipeline.reports.highlight.therapies import SERVICE_LABELS, THERAPY_COLUMNS
@@ -200,8 +201,10 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def page_with(pages: list[str], heading: str) -> str:
-    return next(p for p in pages if squash(heading) in squash(p))
+def page_with(pages: list[str], heading: str, following: int = 0) -> str:
+    """The page where ``heading`` appears, with the ``following`` pages after it."""
+    first = next(n for n, p in enumerate(pages) if squash(heading) in squash(p))
+    return "\n".join(pages[first:first + 1 + following])
 
 
 # --------------------------------------------------------------------------- the PDF
@@ -241,11 +244,11 @@ def test_the_cover_names_the_area_period_date_and_the_stale_feed(built):
 
 
 def test_the_summary_shows_every_headline_number_as_displayed(built):
-    summary = squash(page_with(built["pages"], SECTION_HEADINGS["summary"]))
+    summary = squash(page_with(built["pages"], SECTION_HEADINGS["summary"], following=1))
     history = read_history(built["engine"], PERIOD, 13)
     registry = {m.id: m for m in load_registry()}
     headline = headline_measures(registry)
-    assert len(headline) == 24
+    assert len(headline) == 28
     for measure in headline:
         shown = [format_value(history.row(measure.id, "all", p), measure.unit)
                  for p in (PERIOD, shift_period(PERIOD, -1), shift_period(PERIOD, -12))]
@@ -311,7 +314,7 @@ def test_every_chart_is_an_svg_image_with_title_desc_and_alt(context):
     html = render_html(context)
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"', html)
     curves = sum(len(a.headlines) for a in load_oba_settings(registry_by_id()))
-    assert len(images) == html.count("<img") == 4 + 2 + 5 * 6 + len(SPC_SERIES) + curves
+    assert len(images) == html.count("<img") == 4 + 2 + 5 * 6 + len(TRENDS) + len(SPC_SERIES) + curves
     for encoded, alt in images:
         svg = base64.b64decode(encoded).decode("utf-8")
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
@@ -402,3 +405,18 @@ def test_the_oba_pages_have_each_area_and_say_what_is_not_yet_written(built):
 def test_without_a_plan_the_programme_section_says_what_to_load(built):
     text = squash(page_with(built["pages"], SECTION_HEADINGS["programme"]))
     assert squash("No plan has been loaded yet: put plan.yaml and tracker.csv in the programme folder") in text
+
+
+def test_preparing_for_adulthood_page_shows_groups_training_and_trends(built):
+    page = squash(page_with(built["pages"], SECTION_HEADINGS["adulthood"], following=2))
+    history = read_history(built["engine"], PERIOD, 13)
+    for group, breakdown in (("All 16-17 year olds", "all"), ("With an EHC plan", "group=EHCP"),
+                             ("On SEN support", "group=SEN_support"), ("With no SEN", "group=no_SEN")):
+        eet = format_value(history.row("post16_eet", breakdown, PERIOD), "percent")
+        neet = format_value(history.row("post16_neet_nk", breakdown, PERIOD), "percent")
+        assert squash(f"{group}") in page and squash(f"{eet} {neet}") in page, (group, eet, neet)
+    senco = format_value(history.row("senco_trained", "all", PERIOD), "percent")
+    assert squash(f"{senco} of the area's") in page and squash("the plan's target is 75%") in page
+    assert squash(format_value(history.row("post19_eet", "all", PERIOD), "percent") + " of 19-24 year olds") in page
+    for _, _, title in TRENDS:
+        assert squash(title) in page
