@@ -4,11 +4,19 @@ For each measure in ``BENCHMARKS`` the comparison uses the latest year for which
 published a figure and the area has its own figure *for that same year*, taken from the
 measures the pipeline built from the feeds (for example the calendar-year 20-week figure of
 the measures of December, or of any month of the year after).  When the area has no figure
-for any published year, the latest published figures are shown with the area's left blank.  Rank and quartile place the area's own
-figure among every LA's published figure for that year (the area's published figure left
-out), best first by the measure's polarity; they are not given for a measure that is
-neither better higher nor lower.  The statistical neighbours' figure is the mean of those of
-the area's ten neighbours that have a published figure.
+for any published year, the latest published figures are shown with the area's left blank.
+Rank and quartile place the area's own figure among every LA's published figure for that year
+(the area's published figure left out), best first by the measure's polarity; they are not
+given for a measure that is neither better higher nor lower.  The statistical neighbours'
+figure is the mean of those of the area's ten neighbours that have a published figure.
+
+16-17 year olds NEET or not known (``post16_neet_nk``) are compared as DfE publishes them (NCCIS):
+the mean of the December, January and February counts, the year named by its February.  The
+area's figure for a period is that of the latest complete December-February (from the February
+period on, the one ending that February; before it, the year before's): 100 x the mean of the
+three months' numerators / the mean of their denominators, blank when a month is missing.  It
+sits beside DfE's figures of the same year when published, else of the latest year before it,
+and the row says which year each figure is (:func:`neet_comparison`).
 """
 from __future__ import annotations
 
@@ -109,9 +117,7 @@ def rank_among(local: float, others: list[float], polarity: str) -> tuple[int, i
 
 def compare(engine: sa.Engine, benchmark: Benchmark, period: str, la_code: str, polarity: str | None) -> Comparison:
     """The area's figure beside England, region and neighbours for the latest year both have."""
-    published = read_sql_frame(engine, "select year, la_code, value from ref_published_measures "
-                                       "where measure_id = :m and breakdown = :b and value is not null",
-                               {"m": benchmark.measure_id, "b": benchmark.breakdown})
+    published = _published(engine, benchmark.measure_id, benchmark.breakdown)
     england_years = sorted(published.loc[published["la_code"] == "970", "year"].unique())
     latest = int(england_years[-1]) if england_years else None
     local = local_by_year(engine, benchmark, period)
@@ -120,32 +126,44 @@ def compare(engine: sa.Engine, benchmark: Benchmark, period: str, la_code: str, 
         return Comparison(benchmark, None, None, None, None, None, 0, None, None, None, None)
     year = shared[-1] if shared else latest
     of_year = published[published["year"] == year].set_index("la_code")["value"]
-    region_code = _region_of(engine, la_code)
-    neighbours = _neighbours_of(engine, la_code)
-    neighbour_values = [float(of_year[c]) for c in neighbours if c in of_year.index]
-    la_values = _la_values(engine, of_year, exclude=la_code)
     own = local.get(year)
+    return Comparison(benchmark, year, own, latest_published=latest, **_beside(engine, of_year, la_code, own, polarity))
+
+
+def _published(engine: sa.Engine, measure_id: str, breakdown: str) -> pd.DataFrame:
+    """Every published figure of a measure and breakdown: ``year``, ``la_code``, ``value``."""
+    return read_sql_frame(engine, "select year, la_code, value from ref_published_measures "
+                                  "where measure_id = :m and breakdown = :b and value is not null",
+                          {"m": measure_id, "b": breakdown})
+
+
+def _beside(engine: sa.Engine, of_year: pd.Series, la_code: str | None, own: float | None,
+            polarity: str | None) -> dict:
+    """England, region, the neighbours' mean and the rank of ``own`` among LAs, from one year's figures by LA code."""
+    region_code = _region_of(engine, la_code)
+    neighbour_values = [float(of_year[c]) for c in _neighbours_of(engine, la_code) if c in of_year.index]
+    la_values = _la_values(engine, of_year, exclude=la_code)
     rank = rank_among(own, la_values, polarity) if own is not None and polarity in ("up", "down") and la_values \
         else None
-    return Comparison(
-        benchmark, year, own, float(of_year["970"]),
-        float(of_year[region_code]) if region_code in of_year.index else None,
-        sum(neighbour_values) / len(neighbour_values) if neighbour_values else None, len(neighbour_values),
-        rank[0] if rank else None, rank[1] if rank else None, rank[2] if rank else None, latest)
+    return {"england": float(of_year["970"]) if "970" in of_year.index else None,
+            "region": float(of_year[region_code]) if region_code in of_year.index else None,
+            "neighbours": sum(neighbour_values) / len(neighbour_values) if neighbour_values else None,
+            "neighbours_count": len(neighbour_values), "rank": rank[0] if rank else None,
+            "ranked_out_of": rank[1] if rank else None, "quartile": rank[2] if rank else None}
 
 
-def _region_of(engine: sa.Engine, la_code: str) -> str | None:
+def _region_of(engine: sa.Engine, la_code: str | None) -> str | None:
     frame = read_sql_frame(engine, "select region_code from ref_geography where la_code = :c", {"c": la_code})
     return None if frame.empty else frame["region_code"].iloc[0]
 
 
-def _neighbours_of(engine: sa.Engine, la_code: str) -> list[str]:
+def _neighbours_of(engine: sa.Engine, la_code: str | None) -> list[str]:
     frame = read_sql_frame(engine, "select neighbour_la_code from ref_statistical_neighbours where la_code = :c "
                                    "order by sn_rank", {"c": la_code})
     return list(frame["neighbour_la_code"])
 
 
-def _la_values(engine: sa.Engine, of_year: pd.Series, exclude: str) -> list[float]:
+def _la_values(engine: sa.Engine, of_year: pd.Series, exclude: str | None) -> list[float]:
     las = set(read_sql_frame(engine, "select la_code from ref_geography where geographic_level = 'Local authority'")
               ["la_code"])
     return [float(v) for code, v in of_year.items() if code in las and code != exclude]
@@ -159,7 +177,7 @@ def _figure(value: float | None, unit: str | None) -> str:
 
 def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, registry: dict,
                       provider_code: str | None = None) -> dict:
-    """The pack's comparison table: a row a benchmarked measure (template context)."""
+    """The pack's comparison table: a row a benchmarked measure, then NEET + not known by group (template context)."""
     rows = []
     for benchmark in BENCHMARKS:
         measure = registry[benchmark.measure_id]
@@ -170,22 +188,15 @@ def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, regis
                 {"text": "-", "css": ""}, {"text": "nothing published", "css": ""},
                 *[{"text": "-", "css": ""} for _ in range(5)]]})
             continue
-        unit = measure.unit
-        rank = (f"{got.rank} of {got.ranked_out_of}" if got.rank else
-                "not ranked" if got.local is not None else "-")
-        rows.append({"header": benchmark.title, "badge": "", "cells": [
-            {"text": year_label(benchmark.year_kind, got.year), "css": ""},
-            {"text": _figure(got.local, unit) if got.local is not None else "no figure for that year", "css": "num"},
-            {"text": _figure(got.england, unit), "css": "num"},
-            {"text": _figure(got.region, unit), "css": "num"},
-            {"text": f"{_figure(got.neighbours, unit)} ({got.neighbours_count} of 10)" if got.neighbours_count
-             else "not published", "css": "num"},
-            {"text": rank, "css": "num"},
-            {"text": QUARTILE_WORDS.get(got.quartile, "not ranked: neither higher nor lower is better"
-                                        if got.local is not None else "-"), "css": ""},
-        ]})
+        rows.append(_row(benchmark.title, year_label(benchmark.year_kind, got.year), got.local,
+                         "no figure for that year", vars(got), measure.unit,
+                         "not ranked: neither higher nor lower is better"))
+    neet = registry[NEET_MEASURE]
+    rows += [_row(NEET_GROUPS[r["breakdown"]], r["years"], r["value"], r["reason"], r, neet.unit,
+                  "not ranked: no LA figures published")
+             for r in neet_comparison(engine, period, la_code, neet.polarity)["rows"]]
     return {"table": {"caption": "The area beside England, its region and its statistical neighbours",
-                      "css": "summary benchmarks", "note": "",
+                      "css": "summary benchmarks", "note": NEET_NOTE,
                       "columns": ["Measure", "Year", "This area", "England", "Region",
                                   "Statistical neighbours (average)", "Rank among LAs (1 = best)", "Quartile"],
                       "rows": rows},
@@ -194,6 +205,113 @@ def benchmark_section(engine: sa.Engine, period: str, la_code: str | None, regis
 
 
 QUARTILE_WORDS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "bottom quarter"}
+
+
+def _row(header: str, year_text: str, own: float | None, own_missing: str, figures: dict, unit: str | None,
+         unranked: str) -> dict:
+    """A row of the comparison table; ``figures`` as :func:`_beside` gives them, ``unranked`` the quartile's
+    words when the area has a figure but no rank."""
+    rank = (f"{figures['rank']} of {figures['ranked_out_of']}" if figures["rank"] else
+            "not ranked" if own is not None else "-")
+    return {"header": header, "badge": "", "cells": [
+        {"text": year_text, "css": ""},
+        {"text": _figure(own, unit) if own is not None else own_missing, "css": "num"},
+        {"text": _figure(figures["england"], unit), "css": "num"},
+        {"text": _figure(figures["region"], unit), "css": "num"},
+        {"text": f"{_figure(figures['neighbours'], unit)} ({figures['neighbours_count']} of 10)"
+         if figures["neighbours_count"] else "not published", "css": "num"},
+        {"text": rank, "css": "num"},
+        {"text": QUARTILE_WORDS.get(figures["quartile"], unranked if own is not None else "-"), "css": ""},
+    ]}
+
+
+NEET_MEASURE = "post16_neet_nk"
+NEET_GROUPS = {  # breakdown -> the row's title
+    "all": "16-17 year olds NEET or whose activity is not known (%)",
+    "group=EHCP": "16-17 year olds NEET or not known, with an EHC plan (%)",
+    "group=SEN_support": "16-17 year olds NEET or not known, on SEN support (%)",
+    "group=no_SEN": "16-17 year olds NEET or not known, with no SEN (%)",
+}
+NEET_NOTE = ("16-17 year olds NEET or not known: as the Department publishes it, the mean of the December, January "
+             "and February counts (NCCIS). The area's figure is the mean of its three months' numbers NEET or not "
+             "known over the mean of its three months' 16-17 year olds. The Year column says which winter each "
+             "figure is from: until the Department publishes the area's latest winter, the area is set beside the "
+             "latest winter it has published.")
+
+
+def djf_year(period: str) -> int:
+    """The latest complete December-February by the end of ``period``, named by its February's year."""
+    year, month = parse_period(period)
+    return year if month >= 2 else year - 1
+
+
+def djf_months(year: int) -> list[str]:
+    """The December, January and February of a year as DfE's NCCIS figures name it."""
+    return [f"{year - 1}-12", f"{year}-01", f"{year}-02"]
+
+
+def djf_label(year: int) -> str:
+    """``2025`` as "Dec 2024–Feb 2025"."""
+    return f"Dec {year - 1}–Feb {year}"
+
+
+def neet_years_text(year: int, published_year: int | None) -> str:
+    """Which year each figure of a NEET row is from."""
+    if published_year == year:
+        return f"{year} ({djf_label(year)})"
+    if published_year is None:
+        return f"area: {djf_label(year)}; nothing published for {year} or before"
+    return (f"area: {djf_label(year)}; England, region and neighbours: {published_year} "
+            f"({djf_label(published_year)})")
+
+
+def area_djf(engine: sa.Engine, breakdown: str, year: int) -> dict:
+    """The area's ``post16_neet_nk`` of one December-February: the means of the three months' numerators and
+    denominators and 100 x their ratio, or ``value`` None and ``reason`` saying which months are missing."""
+    months = djf_months(year)
+    rows = read_sql_frame(engine, "select period, numerator, denominator from measures where measure_id = :m "
+                                  "and breakdown = :b and period in (:d, :j, :f) and numerator is not null "
+                                  "and denominator is not null",
+                          {"m": NEET_MEASURE, "b": breakdown, "d": months[0], "j": months[1], "f": months[2]})
+    missing = [m for m in months if m not in set(rows["period"])]
+    if missing:
+        return {"value": None, "numerator": None, "denominator": None,
+                "reason": f"blank: no figure for {_and_list([period_label(m) for m in missing])}"}
+    numerator, denominator = (float(rows[c].astype(float).mean()) for c in ("numerator", "denominator"))
+    if denominator == 0:
+        return {"value": None, "numerator": numerator, "denominator": denominator,
+                "reason": f"blank: no 16-17 year olds in {djf_label(year)}"}
+    return {"value": 100 * numerator / denominator, "numerator": numerator, "denominator": denominator, "reason": ""}
+
+
+def _and_list(words: list[str]) -> str:
+    """``["a", "b", "c"]`` as "a, b and c"."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def neet_comparison(engine: sa.Engine, period: str, la_code: str | None, polarity: str | None = "down") -> dict:
+    """16-17 year olds NEET or not known, the area's latest complete December-February beside DfE's figures.
+
+    Returns ``year`` (the area's winter, named by its February), ``months``, ``label`` and ``rows``, one a
+    breakdown (``all``, ``group=EHCP``, ``group=SEN_support``, ``group=no_SEN``), each with the area's
+    ``value`` (None, and ``reason`` why, when a month is missing), ``numerator`` and ``denominator`` (the
+    three months' means), ``published_year`` (the same year when DfE published it, else the latest before;
+    None when nothing is), ``years`` (which year each figure is, for the page), ``england``, ``region``,
+    ``neighbours`` (the mean of those published) with ``neighbours_count``, and the area's ``rank`` among
+    the LAs' published figures of ``published_year`` with ``ranked_out_of`` and ``quartile`` (1 = best).
+    """
+    year = djf_year(period)
+    rows = []
+    for breakdown in NEET_GROUPS:
+        own = area_djf(engine, breakdown, year)
+        published = _published(engine, NEET_MEASURE, breakdown)
+        years = [int(y) for y in published.loc[published["la_code"] == "970", "year"] if int(y) <= year]
+        published_year = max(years) if years else None
+        of_year = published[published["year"] == published_year].set_index("la_code")["value"]
+        rows.append({"breakdown": breakdown, **own, "published_year": published_year,
+                     "years": neet_years_text(year, published_year),
+                     **_beside(engine, of_year, la_code, own["value"], polarity)})
+    return {"year": year, "months": djf_months(year), "label": djf_label(year), "rows": rows}
 
 
 RETURN_CHECKS = (  # (measure built from the feeds, the published measure, how its years run, title)

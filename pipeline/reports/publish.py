@@ -136,9 +136,12 @@ def copy_validation_report(data_dir: Path, period: str, pack_dir: Path) -> list[
 
 def _deliveries_used(conn: sa.Connection, feed: str, used: date) -> list[tuple[str, str, str]]:
     """(raw feed, delivery, what it was used for) of one ``measure_snapshots`` row."""
-    if feed in ("council_send", "therapies"):
+    if feed in ("council_send", "therapies", "nccis"):
         found = [(feed, used.isoformat(), f"{feed} snapshot")]
         return found + ([("reference", "establishments", "setting groups")] if feed == "council_send" else [])
+    if feed == "workforce":
+        return [("workforce", "senco_training", "SENCO training log"),
+                ("reference", "establishments", "the schools senco_trained counts")]
     if feed == "population":
         return [("reference", "population", "population for rates per 10,000")]
     if feed == "school_census":

@@ -10,15 +10,20 @@ ever reads the committed subset.  Each row is mapped to this project's measure i
 - ``ehcp_20wk_calendar_year`` / ``all``: new plans issued within 20 weeks excluding
   exceptions, numerator and denominator (EES timeliness, "All EHC plans issued");
 - ``ks2_rwm_expected``, ``ks4_attainment8``, ``pupils_sen_share`` by SEN group: LAIT
-  measures; the year is the academic year's end (2025 = 2024/25).
+  measures; the year is the academic year's end (2025 = 2024/25);
+- ``post16_neet_nk`` / ``all`` and by SEN group: 16-17 year olds NEET or not known (DfE's
+  NCCIS LA dashboard, ``nccis/neet_nk.csv``), the mean of the December, January and February
+  counts; the year is the February's (2025 = Dec 2024-Feb 2025), and the ``all`` row's
+  denominator is the published mean cohort (``Cohort_DJFavg``).
 
-``load_published`` replaces the three ``ref_*`` tables in one transaction.
+``load_published`` replaces the four ``ref_*`` tables in one transaction.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import logging
+import math
 import sys
 from pathlib import Path
 
@@ -49,6 +54,14 @@ WAITS_SERVICES = {  # NHS England CYP service line -> this project's therapy ser
     "Therapy interventions: Physiotherapy": "PHYSIO", "Community paediatric service": "CDS",
 }
 LEVELS = {"National": "national", "Regional": "region", "Local authority": "la"}
+NEET_FILE = "nccis/neet_nk.csv"
+NEET_COLUMNS = ["time_period", "geographic_level", "region_code", "region_name", "old_la_code", "la_name",
+                "Cohort_DJFavg", "NEET_not_known_percent", "NEET_NK_EHCP_percent", "NEET_NK_SENDsupport_percent",
+                "NEET_NK_noSEN_percent"]
+NEET_BREAKDOWNS = {  # NCCIS column -> breakdown of post16_neet_nk
+    "NEET_not_known_percent": "all", "NEET_NK_EHCP_percent": "group=EHCP",
+    "NEET_NK_SENDsupport_percent": "group=SEN_support", "NEET_NK_noSEN_percent": "group=no_SEN",
+}
 
 
 class PublishedError(RuntimeError):
@@ -89,7 +102,7 @@ def _ees_rows(path: Path, breakdown: str, measure_id: str, numerator: str | None
 def extract_published(source: Path, out: Path = PUBLISHED_DIR) -> dict[str, int]:
     """Write the committed subset from the full published files in ``source``.
 
-    ``source`` holds ``ehcp_2025/``, ``lait_send_measures.csv``, ``geography_lookup.csv`` and
+    ``source`` holds ``ehcp_2025/``, ``nccis/``, ``lait_send_measures.csv``, ``geography_lookup.csv`` and
     ``statistical_neighbours.csv`` as downloaded.  Returns the rows written a file.
     """
     rows = _ees_rows(source / "ehcp_2025" / "caseload.csv", "All EHC plans", "ehcp_in_force", None, None,
@@ -122,8 +135,22 @@ def extract_published(source: Path, out: Path = PUBLISHED_DIR) -> dict[str, int]
     _write(out / "statistical_neighbours.csv", ["la_code", "sn_rank", "neighbour_la_code"], neighbours)
     waits = _waits_rows(source / "community_health_waits.csv")
     _write(out / "community_health_waits.csv", WAITS_COLUMNS, waits)
+    neet = neet_rows(source / "nccis")
+    (out / NEET_FILE).parent.mkdir(exist_ok=True)
+    _write(out / NEET_FILE, NEET_COLUMNS, neet)
     return {"measures.csv": len(rows), "geography.csv": len(geography), "statistical_neighbours.csv": len(neighbours),
-            "community_health_waits.csv": len(waits)}
+            "community_health_waits.csv": len(waits), NEET_FILE: len(neet)}
+
+
+def neet_rows(folder: Path) -> list[dict]:
+    """The NEET + not known columns of DfE's NCCIS LA dashboards (every year in ``folder``), suppressed cells blank."""
+    out = []
+    for path in sorted(folder.glob("UD_NEETNK_LA_dashboard_*_final.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["geographic_level"] in LEVELS:
+                    out.append({**row, **{c: _number(row[c]) for c in NEET_COLUMNS[6:]}})
+    return out
 
 
 def _waits_rows(path: Path) -> list[dict]:
@@ -151,12 +178,12 @@ def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 
 def read_published(folder: Path = PUBLISHED_DIR) -> dict[str, pd.DataFrame]:
-    """The three committed files as frames, checked; raises ``PublishedError`` naming the file."""
+    """The five committed files as frames, checked; raises ``PublishedError`` naming the file."""
     frames = {}
     expected = {"measures.csv": MEASURE_COLUMNS,
                 "geography.csv": ["la_code", "new_la_code", "area_name", "geographic_level", "region_code"],
                 "statistical_neighbours.csv": ["la_code", "sn_rank", "neighbour_la_code"],
-                "community_health_waits.csv": WAITS_COLUMNS}
+                "community_health_waits.csv": WAITS_COLUMNS, NEET_FILE: NEET_COLUMNS}
     for name, columns in expected.items():
         path = folder / name
         if not path.exists():
@@ -174,19 +201,49 @@ def read_published(folder: Path = PUBLISHED_DIR) -> dict[str, pd.DataFrame]:
     waits = frames["community_health_waits.csv"]
     for column in WAITS_COLUMNS[5:]:
         waits[column] = pd.to_numeric(waits[column].replace("", None), errors="raise").astype("float64")
+    neet = frames[NEET_FILE]
+    for column in NEET_COLUMNS[6:]:
+        neet[column] = pd.to_numeric(neet[column].replace("", None), errors="raise").astype("float64")
     return frames
 
 
+def neet_measures(neet: pd.DataFrame, geography: pd.DataFrame) -> pd.DataFrame:
+    """``nccis/neet_nk.csv`` as ``post16_neet_nk`` rows of ``ref_published_measures``, a row a breakdown and area.
+
+    England is 970, a region its 3-digit code from ``geography.csv``, an LA its ``old_la_code``.
+    """
+    regions = dict(zip(geography["new_la_code"], geography["la_code"]))
+    unknown = set(neet.loc[neet["geographic_level"] == "Regional", "region_code"]) - set(regions)
+    if unknown:
+        raise PublishedError(f"{NEET_FILE} has regions {sorted(unknown)} that geography.csv does not list.")
+    level = neet["geographic_level"]
+    codes = neet["old_la_code"].where(level == "Local authority", neet["region_code"].map(regions))
+    codes = codes.where(level != "National", "970")
+    frames = [pd.DataFrame({"measure_id": "post16_neet_nk", "breakdown": breakdown,
+                            "year": neet["time_period"].astype("int64"), "la_code": codes, "numerator": math.nan,
+                            "denominator": neet["Cohort_DJFavg"] if breakdown == "all" else math.nan,
+                            "value": neet[column]})
+              for column, breakdown in NEET_BREAKDOWNS.items()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def published_measures(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every row of ``ref_published_measures``: ``measures.csv`` and the NCCIS NEET figures."""
+    return pd.concat([frames["measures.csv"], neet_measures(frames[NEET_FILE], frames["geography.csv"])],
+                     ignore_index=True)
+
+
 def load_published(engine: sa.Engine, folder: Path = PUBLISHED_DIR) -> int:
-    """Replace the four ``ref_*`` tables from the committed files, in one transaction."""
+    """Replace the four ``ref_*`` tables from the committed files, in one transaction; returns the measures' rows."""
     frames = read_published(folder)
+    measures = published_measures(frames)
     with engine.begin() as conn:
-        db.replace_rows(conn, "ref_published_measures", frames["measures.csv"], {})
+        db.replace_rows(conn, "ref_published_measures", measures, {})
         db.replace_rows(conn, "ref_geography", frames["geography.csv"], {})
         db.replace_rows(conn, "ref_statistical_neighbours", frames["statistical_neighbours.csv"], {})
         db.replace_rows(conn, "ref_community_health_waits", frames["community_health_waits.csv"], {})
-    log.info("published statistics loaded: %d rows", len(frames["measures.csv"]))
-    return len(frames["measures.csv"])
+    log.info("published statistics loaded: %d rows", len(measures))
+    return len(measures)
 
 
 def main(argv: list[str] | None = None) -> int:

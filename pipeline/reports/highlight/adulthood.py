@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from pipeline.reports.formatting import MISSING, format_value, period_label
 from pipeline.reports.highlight.blocks import (ReportData, direction_cell, num_cell, table_block, table_row,
-                                               trend_block)
+                                               text_cell, trend_block)
 
 YOUNG_GROUPS = {
     "all": "All 16-17 year olds",
@@ -67,6 +67,27 @@ def _training_text(data: ReportData) -> str:
             "section.")
 
 
+def comparison_table(comparison: dict) -> dict:
+    """DfE's December-February figures for 16-17 year olds NEET or not known beside England, region and neighbours."""
+    rows = []
+    for row in comparison["rows"]:
+        group = row["breakdown"].split("=", 1)[-1]
+        own = {"value": row["value"], "numerator": row["numerator"], "denominator": row["denominator"]}
+        area = format_value(own, "percent") if row["value"] is not None else row.get("reason") or MISSING
+        published = [f"{row[k]:.1f}%" if row[k] is not None else "not published"
+                     for k in ("england", "region", "neighbours")]
+        rank = (f"{row['rank']} of {row['ranked_out_of']} (quartile {row['quartile']})" if row["rank"] else "-")
+        rows.append(table_row(YOUNG_GROUPS[group], [num_cell(area), *map(num_cell, published), text_cell(rank),
+                                                    text_cell(row["years"])]))
+    columns = ["Group", f"Area, {comparison['label']}", "England", "Region", "Statistical neighbours (average)",
+               "Rank among areas (1 = fewest)", "Which years"]
+    note = ("DfE counts NEET and not known as the average of December, January and February, so the area's figure "
+            "here is the average of its own December, January and February counts, not this month's. England, the "
+            "region and the neighbours are DfE's published figures (Participation in education, training and NEET "
+            "age 16 to 17 by local authority, NCCIS): the latest published year, which may be an earlier winter.")
+    return table_block("16-17 year olds NEET or not known: how the area compares", columns, rows, note)
+
+
 def adulthood_section(data: ReportData, comparison: Callable[[], dict] | None = None) -> dict:
     """The page's content: the groups table, the post-19 and training sentences, trends and the comparison."""
     has_rows = data.row("post16_eet") is not None
@@ -79,6 +100,6 @@ def adulthood_section(data: ReportData, comparison: Callable[[], dict] | None = 
                    if data.row("post19_eet") else MISSING),
         "training": _training_text(data),
         "trend": trend,
-        "comparison": comparison() if comparison and has_rows else None,
+        "comparison": comparison_table(comparison()) if comparison and has_rows else None,
         "badge": data.stale_badge("post16_eet"),
     }

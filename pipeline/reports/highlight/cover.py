@@ -43,8 +43,10 @@ def cover_section(data: ReportData, snapshots: pd.DataFrame, area_name: str, pro
 def used_text(feed: str, used: date | None) -> str:
     if used is None:
         return MISSING
-    if feed in ("council_send", "therapies"):
+    if feed in ("council_send", "therapies", "nccis"):
         return f"extract of {date_label(used)}"
+    if feed == "workforce":
+        return f"training log, latest completion {date_label(used)}"
     if feed == "school_census":
         return f"census of {date_label(used)}"
     if feed in ("ks2", "ks4"):

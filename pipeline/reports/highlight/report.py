@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from pipeline.analysis.oba import CONFIG_PATH as OBA_CONFIG_PATH, load_oba_settings
 from pipeline.definitions.registry import load_registry
 from pipeline.periods import month_range, parse_period, shift_period
-from pipeline.reports.benchmarks import benchmark_section
+from pipeline.reports.benchmarks import benchmark_section, neet_comparison
 from pipeline.reports.formatting import as_date, period_label
 from pipeline.reports.highlight.adulthood import adulthood_section
 from pipeline.reports.highlight.appendices import dictionary_section, quality_section, read_validation_rows
@@ -102,6 +102,7 @@ def build_context(
     population = next((as_date(s["extract_date"]) for s in snapshots.to_dict("records")
                        if s["feed"] == "population"), None)
     spc = spc_section(history.row, registry, months, spc_settings)
+    la_code = la_code or plan_run(engine, period).la_code
     title = f"SEND highlight report, {period_label(period)}: {area_name}"
     return {
         "doc": {
@@ -114,11 +115,10 @@ def build_context(
         "headings": SECTION_HEADINGS,
         "cover": cover_section(data, snapshots, area_name, produced_on),
         "summary": summary_section(data),
-        "benchmarks": benchmark_section(engine, period, la_code or plan_run(engine, period).la_code, registry,
-                                        nhs_provider_code),
+        "benchmarks": benchmark_section(engine, period, la_code, registry, nhs_provider_code),
         "ehcp": ehcp_section(data, population.year if population else None),
         "outcomes": outcomes_section(data, used),
-        "adulthood": adulthood_section(data),
+        "adulthood": adulthood_section(data, lambda: neet_comparison(engine, period, la_code)),
         "therapies": therapies_section(data),
         "spc": spc,
         "oba": oba_section(history.row, registry, months, areas, spc_settings),

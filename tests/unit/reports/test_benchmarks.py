@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.reports.benchmarks import BENCHMARKS, compare, rank_among, year_label, year_of
+from pipeline.reports.benchmarks import (BENCHMARKS, benchmark_section, compare, djf_label, djf_months, djf_year,
+                                         neet_comparison, rank_among, year_label, year_of)
 from pipeline.warehouse import db
 from pipeline.warehouse.published import PUBLISHED_DIR, load_published
 
@@ -125,3 +126,118 @@ def test_without_a_trust_the_waits_table_says_so(engine):
 
     table = waits_section(engine, "2026-10", None)
     assert {r["cells"][2]["text"] for r in table["rows"]} == {"no trust set"}
+
+
+# ----------------------------------------------------------------------------- 16-17 NEET + not known (NCCIS)
+
+
+@pytest.mark.parametrize("period, year", [("2026-01", 2025), ("2026-02", 2026), ("2025-12", 2025), ("2026-11", 2026)])
+def test_the_latest_complete_december_to_february_of_a_month(period, year):
+    assert djf_year(period) == year
+
+
+def test_a_winter_is_named_by_its_february():
+    assert djf_months(2026) == ["2025-12", "2026-01", "2026-02"] and djf_label(2026) == "Dec 2025–Feb 2026"
+
+
+def neet_rows(rows):
+    """post16_neet_nk rows of ``measures``: (period, breakdown, numerator, denominator)."""
+    return pd.DataFrame([{"measure_id": "post16_neet_nk", "period": p, "breakdown": b, "numerator": n,
+                          "denominator": d, "value": 100 * n / d, "unit": "percent"} for p, b, n, d in rows])
+
+
+WINTER_2025 = [  # all: 3%, 5% and 5%, whose mean is 4.33%; DfE's way, 60 / 1,333.3 = 4.5%
+    ("2024-12", "all", 30, 1000), ("2025-01", "all", 50, 1000), ("2025-02", "all", 100, 2000),
+    ("2024-12", "group=EHCP", 2, 20), ("2025-02", "group=EHCP", 3, 21),  # no January
+]
+
+
+@pytest.fixture()
+def either_engine(warehouse_url):
+    engine = db.get_engine(warehouse_url)
+    db.ensure_schema(engine)
+    load_published(engine)
+    yield engine
+    engine.dispose()
+
+
+def published_neet(year, breakdown="all"):
+    """The shipped NCCIS figures of a year by LA code, and the LA codes."""
+    frame = pd.read_csv(PUBLISHED_DIR / "nccis" / "neet_nk.csv", dtype={"old_la_code": str})
+    column = {"all": "NEET_not_known_percent", "group=EHCP": "NEET_NK_EHCP_percent"}[breakdown]
+    las = frame[(frame.time_period == year) & (frame.geographic_level == "Local authority")]
+    return las.set_index("old_la_code")[column].dropna()
+
+
+def test_the_area_s_winter_is_the_mean_numerator_over_the_mean_denominator_beside_dfe_s(either_engine):
+    db.replace_rows(either_engine, "measures", neet_rows(WINTER_2025), {})
+    got = neet_comparison(either_engine, "2025-03", "890")
+    assert (got["year"], got["months"], got["label"]) == (2025, ["2024-12", "2025-01", "2025-02"],
+                                                          "Dec 2024–Feb 2025")
+    rows = {r["breakdown"]: r for r in got["rows"]}
+    assert list(rows) == ["all", "group=EHCP", "group=SEN_support", "group=no_SEN"]
+    every = rows["all"]
+    assert every["value"] == pytest.approx(4.5) and every["numerator"] == 60
+    assert every["denominator"] == pytest.approx(4000 / 3)
+    # England, North West and Blackpool's ten neighbours, 2025 (Dec 2024-Feb 2025) as DfE published them
+    assert (every["published_year"], every["years"], every["england"], every["region"]) == (
+        2025, "2025 (Dec 2024–Feb 2025)", 5.6, 5.7)
+    of_2025 = published_neet(2025)
+    neighbours = pd.read_csv(PUBLISHED_DIR / "statistical_neighbours.csv", dtype=str).query("la_code == '890'")
+    assert every["neighbours_count"] == 10
+    assert every["neighbours"] == pytest.approx(of_2025[neighbours.neighbour_la_code].mean())
+    others = of_2025.drop("890")
+    assert (every["rank"], every["ranked_out_of"]) == (1 + int((others < 4.5).sum()), len(others) + 1)
+    # a missing January leaves the EHCP figure blank, and says so; the published figures still show
+    ehcp = rows["group=EHCP"]
+    assert ehcp["value"] is None and ehcp["rank"] is None
+    assert ehcp["reason"] == "blank: no figure for January 2025" and ehcp["england"] == 10.1
+    assert rows["group=no_SEN"]["reason"] == "blank: no figure for December 2024, January 2025 and February 2025"
+    assert (rows["group=SEN_support"]["england"], rows["group=no_SEN"]["england"]) == (9.6, 4.9)
+
+
+def test_in_january_the_last_winter_is_compared_and_from_february_the_new_one_beside_dfe_s_latest(engine):
+    db.replace_rows(engine, "measures", neet_rows(WINTER_2025 + [
+        ("2025-12", "all", 40, 1000), ("2026-01", "all", 60, 1000), ("2026-02", "all", 80, 1000)]), {})
+    january = neet_comparison(engine, "2026-01", "890")["rows"][0]
+    assert (january["value"], january["published_year"], january["years"]) == (
+        pytest.approx(4.5), 2025, "2025 (Dec 2024–Feb 2025)")
+    february = neet_comparison(engine, "2026-02", "890")["rows"][0]
+    assert february["value"] == pytest.approx(6.0) and february["published_year"] == 2025
+    assert february["years"] == "area: Dec 2025–Feb 2026; England, region and neighbours: 2025 (Dec 2024–Feb 2025)"
+    assert february["england"] == 5.6
+    # no 2024 file is held: a 2024 winter is set beside 2023's figures (England 5.2%)
+    older = neet_comparison(engine, "2024-06", "890")["rows"][0]
+    assert (older["published_year"], older["england"]) == (2023, 5.2)
+    assert older["years"].startswith("area: Dec 2023–Feb 2024; England, region and neighbours: 2023")
+    assert neet_comparison(engine, "2021-06", "890")["rows"][0]["years"] == (
+        "area: Dec 2020–Feb 2021; nothing published for 2021 or before")
+
+
+def test_the_comparison_table_has_a_neet_row_a_group_saying_which_year_each_figure_is(engine):
+    from pipeline.definitions.registry import registry_by_id
+
+    db.replace_rows(engine, "measures", neet_rows([
+        ("2025-12", "all", 40, 1000), ("2026-01", "all", 60, 1000), ("2026-02", "all", 80, 1000)]), {})
+    table = benchmark_section(engine, "2026-02", "890", registry_by_id())["table"]
+    cells = {r["header"]: [c["text"] for c in r["cells"]] for r in table["rows"]}
+    years = "area: Dec 2025–Feb 2026; England, region and neighbours: 2025 (Dec 2024–Feb 2025)"
+    every = cells["16-17 year olds NEET or whose activity is not known (%)"]
+    assert every[:4] == [years, "6.0%", "5.6%", "5.7%"] and every[4].endswith("(10 of 10)")
+    assert every[5].endswith(" of 151") and every[6].endswith("quarter")
+    assert cells["16-17 year olds NEET or not known, with an EHC plan (%)"] == [
+        years, "blank: no figure for December 2025, January 2026 and February 2026", "10.1%", "12.3%",
+        "12.1% (10 of 10)", "-", "-"]  # North West 12.3%; the neighbours' mean 12.06%
+    assert "mean of the December, January and February counts" in table["note"]
+
+
+def test_without_nccis_figures_the_neet_rows_say_nothing_is_published(engine):
+    from pipeline.definitions.registry import registry_by_id
+
+    db.replace_rows(engine, "ref_published_measures", pd.DataFrame(columns=["measure_id"]), {})
+    db.replace_rows(engine, "measures", neet_rows(WINTER_2025), {})
+    table = benchmark_section(engine, "2025-03", "890", registry_by_id())["table"]
+    every = next(r for r in table["rows"] if r["header"].startswith("16-17 year olds NEET"))
+    assert [c["text"] for c in every["cells"]] == [
+        "area: Dec 2024–Feb 2025; nothing published for 2025 or before", "4.5%", "not published", "not published",
+        "not published", "not ranked", "not ranked: no LA figures published"]
