@@ -255,7 +255,8 @@ def _snapshots_used(conn: sa.Connection, params: RunParams) -> list[Snapshot]:
     ks2 = scalar("select max(academic_year_end) from stg_school_census__ks2_results")
     ks4 = scalar("select max(academic_year_end) from stg_school_census__ks4_results")
     population = scalar("select max(population_year) from int_populations_summed")
-    training = scalar("select max(completed_on) from stg_workforce__training")  # the log runs to
+    training = scalar("select max(completed_on) from stg_workforce__training "  # the log's latest completion by PE
+                      "where completed_on <= (select period_end from run_params)")
     end = params.period_end
     return [
         Snapshot("council_send", params.council_extract_date, _stale(params.council_extract_date, end)),

@@ -6,8 +6,10 @@ the case it stands for, and ``EXPECTED`` holds the numbers worked out by hand fr
 
 Snapshots loaded: council_send 2024-02-15 (stale decoy), 2024-04-05 (the one used for
 2024-03), 2024-05-01 (a later decoy, also inside PE+31 but not the earliest); therapies
-2024-03-15 (decoy) and 2024-04-03 (used). Decoy snapshots carry rows that would change
-every number if they were read.
+2024-03-15 (decoy) and 2024-04-03 (used); nccis 2024-02-29 (an older decoy), 2024-04-04
+(used), 2024-05-01 (PE + 31: inside the window but not the earliest) and 2024-07-01 (after
+the window). Decoy snapshots carry rows that would change every number if they were read.
+The workforce training log is one cumulative table (no extract date).
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ USED_COUNCIL = D("2024-04-05")
 USED_THERAPIES = D("2024-04-03")
 DECOY_COUNCIL = (D("2024-02-15"), D("2024-05-01"))
 DECOY_THERAPIES = D("2024-03-15")
+USED_NCCIS = D("2024-04-04")
+DECOY_NCCIS = (D("2024-02-29"), D("2024-05-01"), D("2024-07-01"))
 POPULATION_0_25 = 40_000  # 890, year 2023 (2024 not published): ages 0 and 25 only
 
 
@@ -132,6 +136,22 @@ ESTABLISHMENTS = [
     ("100001", None, "1"), ("100002", None, "2"), ("100007", None, "7"), ("100010", None, "10"),
     ("100011", None, "11"), ("100014", None, "14"), ("100018", None, "18"), ("100033", None, "33"),
     ("100043", None, "43"), ("100099", None, "99"),
+]
+# The schools of the senco_trained cases: (urn, la_code, GIAS type). The establishments
+# above have no la_code, so none of them is one of the area's (890) schools.
+SCHOOLS = [
+    ("200001", "890", "1"),  # S1 community school: two trained SENCOs, counted once
+    ("200002", "890", "2"),  # S2 voluntary aided: only an ASSISTANT_SENCO trained: not counted
+    ("200003", "890", "3"),  # S3 voluntary controlled: its SENCO did another course: not counted
+    ("200005", "890", "5"),  # S4 foundation: SENCO completed on PE: counted
+    ("200028", "890", "28"),  # S5 academy sponsor led: SENCO completed the day after PE: not counted
+    ("200034", "890", "34"),  # S6 academy converter: only a TEACHER on the course: not counted
+    ("200035", "890", "35"),  # S7 free school: no training at all: not counted
+    ("200040", "890", "40"),  # S8 university technical college: SENCO trained in 2023: counted
+    ("200041", "999", "41"),  # another LA's studio school with a trained SENCO: in neither
+    ("200010", "890", "10"),  # independent special school, trained SENCO: in neither
+    ("200011", "890", "11"),  # other independent school, trained SENCO: in neither
+    ("200007", "890", "7"),  # LA maintained special school, trained SENCO: not mainstream, in neither
 ]
 
 
@@ -294,6 +314,105 @@ def results_frame(file: str, year: int, rows: list[tuple], column: str) -> pd.Da
     return out
 
 
+# ----------------------------------------------------------------------------- nccis
+# The CCIS caseload used for 2024-03 (extract 2024-04-04). Academic age at PE 2024-03-31 is
+# the age on 31 August 2023: 2023 - birth year, one less when born September to December.
+# (person, birth year-month, sen_status as staged, activity code, currency_lapsed)
+CASELOAD = [
+    # EHCP, academic age 16-17: denominator 5 (N1 N2 N3 N6 N8), EET 2 (N1 N6), NEET/NK 2 (N2 N3)
+    ("N1", "2006-09", "EHCP", "210", False),  # born Sep 2006: 16; sixth form: EET
+    ("N2", "2006-08", "EHCP", "540", False),  # born Aug 2006: 17; NEET
+    ("N3", "2007-08", "EHCP", "310", True),  # born Aug 2007: 16; apprenticeship, currency lapsed: not known
+    ("N4", "2006-12", "EHCP", "710", False),  # 16, custody: left out of the denominator
+    ("N5", "2007-01", "EHCP", "710", True),  # 16, custody with currency lapsed: still left out
+    ("N6", "2006-10", "EHCP", "290", False),  # 16, custodial institution (juvenile) 290 is education: EET
+    ("N7", "2007-09", "EHCP", "210", False),  # born Sep 2007: 15, out
+    ("N8", "2007-07", "EHCP", "120", False),  # 16 with a pupil code 110-150: denominator only
+    # SEN support, 16-17: denominator 9 (S1-S7 S9 S10), EET 2 (S9 S10), NEET/NK 4 (S1-S4)
+    ("S1", "2006-11", "SEN_SUPPORT", "619", True),  # 16, NEET code with currency lapsed: not known (once)
+    ("S2", "2007-03", "SEN_SUPPORT", "810", False),  # 16, 810 not known
+    ("S3", "2007-05", "SEN_SUPPORT", "820", False),  # 16, 820 cannot be contacted: not known
+    ("S4", "2006-06", "SEN_SUPPORT", "830", False),  # 17, 830 refused to disclose: not known
+    ("S5", "2007-02", "SEN_SUPPORT", "260", False),  # 16, gap year: denominator only
+    ("S6", "2006-07", "SEN_SUPPORT", "530", False),  # 17, re-engagement: denominator only
+    ("S7", "2006-09", "SEN_SUPPORT", "720", False),  # 16, refugee / asylum seeker: denominator only
+    ("S8", "2005-08", "SEN_SUPPORT", "410", False),  # born Aug 2005: 18, out
+    ("S9", "2005-09", "SEN_SUPPORT", "460", False),  # born Sep 2005: 17; supported internship: EET
+    ("S10", "2006-05", "SEN_SUPPORT", "381", None),  # 17, blank currency_lapsed is not Y: EET
+    # no SEN: nobody of 16-17 outside custody, so the group's rows are 0 / 0 / blank
+    ("X1", "2007-09", "NO_SEN", "210", False),  # 15, out
+    ("X2", "2005-08", "NO_SEN", "540", False),  # 18, out
+    ("X3", "2006-09", "NO_SEN", "710", False),  # 16, custody: out
+    # sen_status blank: in 'all' only
+    ("B1", "2006-10", None, "230", False),  # 16, further education: EET
+    ("B2", "2007-04", None, "650", False),  # 16, pregnancy: NEET
+    ("B3", None, None, "210", False),  # no date of birth: no academic age, out
+    # 19-24 with an EHC plan: denominator 6 (A1 A2 A3 A4 A9 A10), EET 2 (A1 A3)
+    ("A1", "2004-08", "EHCP", "230", False),  # born Aug 2004: 19, in; EET
+    ("A2", "2003-09", "EHCP", "610", False),  # born Sep 2003: 19, in; NEET
+    ("A3", "1999-08", "EHCP", "310", False),  # born Aug 1999: 24, in; EET
+    ("A4", "1998-09", "EHCP", "810", False),  # born Sep 1998: 24, in; not known
+    ("A5", "1998-08", "EHCP", "210", False),  # born Aug 1998: 25, out
+    ("A6", "2004-09", "EHCP", "240", False),  # born Sep 2004: 18, out (of both measures)
+    ("A7", "2003-05", "SEN_SUPPORT", "240", False),  # 20 with SEN support: out
+    ("A8", "2002-01", "EHCP", "710", False),  # 21, custody: out
+    ("A9", "2001-03", "EHCP", "720", False),  # 22, refugee: denominator only
+    ("A10", "2000-06", "EHCP", "340", True),  # 23, EET code with currency lapsed: not EET
+    ("A11", "2003-02", None, "230", False),  # 20, sen_status blank: not EHCP, out
+]
+# what a decoy snapshot holds: rows that would fill the empty no_SEN group and change
+# every other number if the wrong snapshot were read
+CASELOAD_DECOY = [
+    ("N1", "2006-09", "EHCP", "540", False),
+    ("D1", "2007-01", "NO_SEN", "210", False),
+    ("D2", "2007-01", "SEN_SUPPORT", "210", False),
+    ("D3", "2003-01", "EHCP", "210", False),
+    ("D4", "2007-01", None, "210", False),
+]
+CASELOAD_COLUMNS = "person_id birth_year_month sen_status activity_code currency_lapsed"
+
+
+def caseload_frame(variant: str = "used") -> pd.DataFrame:
+    """The CCIS caseload of one snapshot (``used`` or ``decoy``), as staged."""
+    rows = CASELOAD if variant == "used" else CASELOAD_DECOY
+    out = frame(CASELOAD_COLUMNS, rows)
+    out["la_code"] = "890"
+    out["activity_start_date"] = D("2023-09-01")
+    out["currency_lapsed"] = out["currency_lapsed"].astype("boolean")
+    return out
+
+
+# ----------------------------------------------------------------------------- workforce
+# The training log: (record, urn, role, course, completed on)
+TRAINING = [
+    ("W1", "200001", "SENCO", "GRADUATED_APPROACH", "2023-06-01"),  # S1: first trained SENCO
+    ("W2", "200001", "SENCO", "GRADUATED_APPROACH", "2024-01-15"),  # S1: second trained SENCO
+    ("W3", "200002", "ASSISTANT_SENCO", "GRADUATED_APPROACH", "2023-11-01"),  # S2: not a SENCO
+    ("W4", "200003", "SENCO", "AUTISM_AWARENESS", "2023-11-01"),  # S3: another course
+    ("W5", "200005", "SENCO", "GRADUATED_APPROACH", "2024-03-31"),  # S4: completed on PE
+    ("W6", "200028", "SENCO", "GRADUATED_APPROACH", "2024-04-01"),  # S5: the day after PE
+    ("W7", "200034", "TEACHER", "GRADUATED_APPROACH", "2023-10-01"),  # S6: not a SENCO
+    ("W8", "200040", "SENCO", "GRADUATED_APPROACH", "2023-01-10"),  # S8
+    ("W9", "200041", "SENCO", "GRADUATED_APPROACH", "2023-05-01"),  # another LA's school
+    ("W10", "200010", "SENCO", "GRADUATED_APPROACH", "2023-05-01"),  # independent special (10)
+    ("W11", "200011", "SENCO", "GRADUATED_APPROACH", "2023-05-01"),  # other independent (11)
+    ("W12", "200007", "SENCO", "GRADUATED_APPROACH", "2023-05-01"),  # special school (7)
+]
+
+
+def training_frame() -> pd.DataFrame:
+    """The whole training log, as staged."""
+    return frame("record_id urn role course completed_on", [(r, u, ro, c, D(d)) for r, u, ro, c, d in TRAINING])
+
+
+def establishments_frame() -> pd.DataFrame:
+    """Every establishment of the scenario: the placement cases' and the schools'."""
+    return frame(
+        "urn ukprn la_code type_of_establishment",
+        [(u, k, None, t) for u, k, t in ESTABLISHMENTS] + [(u, None, la, t) for u, la, t in SCHOOLS],
+    )
+
+
 # ----------------------------------------------------------------------------- reference
 POPULATION = [
     ("890", 2023, 0, 10_000), ("890", 2023, 25, 30_000),
@@ -369,9 +488,11 @@ def load_scenario(engine) -> None:
             engine, "src_school_census__ks4", results_frame(file, year, rows, "attainment8"), {"results_file": file}
         )
     db.replace_rows(engine, "src_reference__population", frame("la_code year age population", POPULATION), {})
-    db.replace_rows(
-        engine, "src_reference__establishments", frame("urn ukprn type_of_establishment", ESTABLISHMENTS), {}
-    )
+    db.replace_rows(engine, "src_reference__establishments", establishments_frame(), {})
+    db.replace_rows(engine, "src_nccis__caseload", caseload_frame("used"), {"extract_date": USED_NCCIS})
+    for decoy in DECOY_NCCIS:
+        db.replace_rows(engine, "src_nccis__caseload", caseload_frame("decoy"), {"extract_date": decoy})
+    db.replace_rows(engine, "src_workforce__training", training_frame(), {})
     plan = pd.DataFrame([{"milestone_id": m, "action_ref": a, "focus_area_ref": "1.1", "area_ref": "1",
                           "milestone_text": f"milestone {m}", "due_date": _d(d), "recurrence": r,
                           "action_title": f"action {a}", "action_leads": "Head of SEND", "area_title": "Strategy"}
@@ -511,4 +632,20 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("therapy_seen_wait_median_weeks", "service=PHYSIO"): _median(None, 0),
     ("therapy_seen_wait_median_weeks", "service=CDS"): _median(None, 0),
     ("therapy_seen_wait_median_weeks", "service=ND"): _median(None, 0),
+    # preparing for adulthood (nccis 2024-04-04; academic age on 31 August 2023)
+    # 16-17, custody out: EHCP N1 N2 N3 N6 N8; SEN support S1-S7 S9 S10; no SEN nobody
+    # (X1 15, X2 18, X3 custody); blank B1 B2 (B3 has no date of birth): 16 in all
+    ("post16_eet", "all"): _pct(5, 16),  # N1 N6 S9 S10 B1
+    ("post16_eet", "group=EHCP"): _pct(2, 5),  # N1 (Sep 2006), N6 (290); N3 lapsed is not EET
+    ("post16_eet", "group=SEN_support"): _pct(2, 9),  # S9 (Sep 2005, 17), S10 (blank currency)
+    ("post16_eet", "group=no_SEN"): _pct(0, 0),  # a group with nobody: blank value
+    ("post16_neet_nk", "all"): _pct(7, 16),  # N2 N3 S1 S2 S3 S4 B2
+    ("post16_neet_nk", "group=EHCP"): _pct(2, 5),  # N2 NEET, N3 EET code lapsed; N8 (120) neither
+    ("post16_neet_nk", "group=SEN_support"): _pct(4, 9),  # S1 NEET lapsed, 810 820 830; 260 530 720 neither
+    ("post16_neet_nk", "group=no_SEN"): _pct(0, 0),  # a group with nobody: blank value
+    # 19-24 with an EHC plan: A1 (19) A2 (19) A3 (24) A4 (24) A9 (720) A10 (lapsed); A5 25, A6 18,
+    # A7 SEN support, A8 custody, A11 blank status out
+    ("post19_eet", "all"): _pct(2, 6),  # A1 A3
+    # the area's (890) mainstream schools S1-S8; trained SENCO by PE at S1 (twice), S4 (on PE), S8
+    ("senco_trained", "all"): _pct(3, 8),
 }

@@ -82,10 +82,14 @@ def test_stale_snapshot_is_used_and_flagged(shared_scenario):
 
 def test_feed_without_any_snapshot_has_no_measures(shared_scenario):
     result = measures.build_measures(shared_scenario, "2019-01")
-    assert set(result.missing_feeds) == {"council_send", "therapies", "school_census", "ks2", "ks4", "population"}
-    # only the programme's measures: the plan and the risk register are not tied to a feed's snapshot
+    assert set(result.missing_feeds) == {"council_send", "therapies", "nccis", "workforce", "school_census", "ks2",
+                                         "ks4", "population"}  # workforce: no completion by then
+    # only the programme's measures (the plan and the risk register are not tied to a feed's snapshot) and the
+    # training log's, which is one whole log: no school is trained yet, and with no council snapshot no LA is known
     assert set(result.rows["measure_id"]) == {"milestones_due", "milestones_overdue", "milestones_complete_on_time",
-                                              "risks_above_appetite"}
+                                              "risks_above_appetite", "senco_trained"}
+    senco = result.rows.set_index("measure_id").loc["senco_trained"]
+    assert (senco["numerator"], senco["denominator"]) == (0, 0) and math.isnan(senco["value"])
     assert result.rows.set_index("measure_id").loc["milestones_due", "value"] == 0
     assert result.la_code is None
 
