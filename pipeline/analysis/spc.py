@@ -9,10 +9,15 @@ this module makes), with two rule profiles:
 - ``mdc`` (default): NHS England's current tools (the MDC Single Chart Tool v5.0 test
   document, the MDC SQL tool v2.6): runs of 6, no moving-range screening, no limits or
   icons under 13 points, multi-point rules may run across a rebase, improvement wins a
-  conflict, a target on a limit decides pass or fail;
+  conflict (a point at the turn of a trend is improvement), a target on a limit decides
+  pass or fail, a baseline of at least 13 points;
 - ``ptd``: NHS-R Community's NHSRplotthedots 0.2.2: runs of 7, moving ranges screened,
   limits under 13 points with a warning, runs judged within a period, conflicts settled by
-  rule order, a target on a limit is hit and miss.
+  rule order, a trend point's side taken from its step to the next (or previous) point, a
+  target on a limit is hit and miss, a baseline of at least 12 points.
+
+A *baseline* fixes each period's lines from its first ``n`` points with data: the later
+points are judged against them and do not move them.
 
 Every threshold is a field of :class:`Profile`, so a partnership can change one with
 ``dataclasses.replace(PROFILES["mdc"], shift_points=7)``.  One small function a rule.
@@ -46,6 +51,8 @@ class Profile:
     runs_cross_rebase: bool  # multi-point rules may run across a rebase
     conflict: str  # "improvement" (improvement wins) or "rule_order" (first of RULE_ORDER)
     target_on_limit: str  # "decides" (pass or fail) or "hit_and_miss"
+    trend_side: str  # "run" (each run its own direction) or "step" (ptd: see orient_trends_by_step)
+    min_baseline: int  # a baseline is this many points or more
     min_points: int = 13
     limit_factor: float = 2.66
     two_sigma_factor: float = 1.7733
@@ -54,9 +61,11 @@ class Profile:
 
 PROFILES = {
     "mdc": Profile("mdc", shift_points=6, trend_points=6, screen_moving_ranges=False, limits_below_minimum=False,
-                   runs_cross_rebase=True, conflict="improvement", target_on_limit="decides"),
+                   runs_cross_rebase=True, conflict="improvement", target_on_limit="decides", trend_side="run",
+                   min_baseline=13),
     "ptd": Profile("ptd", shift_points=7, trend_points=7, screen_moving_ranges=True, limits_below_minimum=True,
-                   runs_cross_rebase=False, conflict="rule_order", target_on_limit="hit_and_miss"),
+                   runs_cross_rebase=False, conflict="rule_order", target_on_limit="hit_and_miss", trend_side="step",
+                   min_baseline=12),
 }
 
 
@@ -103,6 +112,8 @@ class Analysis:
     variation: str | None  # e.g. "common_cause", "improvement_high", "concern_low", "neutral_high"
     assurance: str | None  # PASS, FAIL, HIT_AND_MISS, or None (no target, no polarity or no limits)
     warnings: list[str] = field(default_factory=list)
+    baseline: int | None = None  # the points with data each period's lines come from (None: all of them)
+    baseline_ends: list[int] = field(default_factory=list)  # last baseline point of each period with points after it
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -193,6 +204,25 @@ def flag_trends(points: Sequence[Point], length: int) -> None:
                 for q in run:
                     q.flags.append((TREND, side))
             run = [p] if p is not None else []
+
+
+def orient_trends_by_step(points: Sequence[Point]) -> None:
+    """``ptd``: give each trend point one side, the direction of its step to the next point when that
+    point is in a trend of the same period, else of its step from the previous point; a flat step reads
+    as falling.  So NHSRplotthedots 0.2.2 labels trends: a point at the turn of a trend (the last of a
+    falling run and the first of a rising one) takes the direction of the run after it."""
+    in_trend = [p.flagged_by(TREND) is not None for p in points]
+    for i, p in enumerate(points):
+        if not in_trend[i]:
+            continue
+        if i + 1 < len(points) and in_trend[i + 1] and points[i + 1].period == p.period:
+            start, end = p, points[i + 1]
+        elif i > 0 and points[i - 1].period == p.period:
+            start, end = points[i - 1], p
+        else:
+            start, end = p, p  # no step in the period: flat
+        side = HIGH if _above(end.value, start.value) else LOW
+        p.flags = [f for f in p.flags if f[0] != TREND] + [(TREND, side)]
 
 
 def flag_two_of_three(points: Sequence[Point]) -> None:
@@ -306,6 +336,7 @@ def analyse(
     target: float | None = None,
     rebases: Sequence[int | Hashable] = (),
     profile: str | Profile = "mdc",
+    baseline: int | None = None,
 ) -> Analysis:
     """XmR analysis of a series, as SPC.md describes.
 
@@ -326,6 +357,11 @@ def analyse(
         mean and limits.
     profile
         ``"mdc"`` (default), ``"ptd"`` or a :class:`Profile`.
+    baseline
+        Fix each period's mean and limits from its first ``baseline`` points with data
+        (at least the profile's ``min_baseline``: 13 in ``mdc``, 12 in ``ptd``); the
+        later points are judged against them and do not move them.  A period with fewer
+        points takes its lines from all of them, with a warning.  None: every point.
 
     Returns
     -------
@@ -340,6 +376,7 @@ def analyse(
         raise ValueError(f"polarity {polarity!r} is not one of {', '.join(POLARITIES)}")
     if labels is not None and len(labels) != len(values):
         raise ValueError(f"{len(labels)} labels for {len(values)} values")
+    _check_baseline(baseline, rules)
     values = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
     observed = sum(v is not None for v in values)
     if observed == 0:
@@ -351,10 +388,18 @@ def analyse(
     if observed < rules.min_points:
         warnings.append(f"{observed} points: fewer than {rules.min_points}, "
                         + ("the limits are unreliable." if has_limits else "so no limits or icons (a run chart)."))
-    lines = {}
+    lines, baseline_ends = {}, []
     for period in sorted(set(periods)):
-        mine = [v for v, p in zip(values, periods) if p == period and v is not None]
-        lines[period] = period_lines(mine, rules, has_limits) if mine else None
+        mine = [i for i, p in enumerate(periods) if p == period and values[i] is not None]
+        used = mine[:baseline] if baseline else mine
+        lines[period] = period_lines([values[i] for i in used], rules, has_limits) if used else None
+        if baseline and len(mine) > baseline:
+            baseline_ends.append(used[-1])
+        elif baseline and mine and len(mine) < baseline:
+            start = periods.index(period)
+            warnings.append(f"the period from {labels[start] if labels is not None else f'point {start}'} has "
+                            f"{len(mine)} points, fewer than the baseline of {baseline}: its lines come from all "
+                            "of them and will move as points are added.")
     points = [Point(i, labels[i] if labels is not None else None, v, periods[i], lines[periods[i]],
                     point_type=COMMON_CAUSE if v is not None else NO_DATA) for i, v in enumerate(values)]
     if has_limits:
@@ -364,7 +409,17 @@ def analyse(
         profile=rules, polarity=polarity, target=target, points=points, has_limits=has_limits,
         variation=variation_icon(points) if has_limits else None,
         assurance=assurance_icon(last_lines, target, polarity, rules) if has_limits and target is not None else None,
-        warnings=warnings)
+        warnings=warnings, baseline=baseline, baseline_ends=baseline_ends)
+
+
+def _check_baseline(baseline: int | None, rules: Profile) -> None:
+    if baseline is None:
+        return
+    if isinstance(baseline, bool) or not isinstance(baseline, int):
+        raise ValueError(f"baseline {baseline!r} is not a whole number of points")
+    if baseline < rules.min_baseline:
+        raise ValueError(f"a baseline of {baseline} points is too short: the {rules.name} profile needs at least "
+                         f"{rules.min_baseline}")
 
 
 def _apply_rules(points: list[Point], rules: Profile, polarity: str) -> None:
@@ -372,6 +427,8 @@ def _apply_rules(points: list[Point], rules: Profile, polarity: str) -> None:
     flag_outside_limits(with_limits)
     for segment in _segments(points, rules):
         flag_trends(segment, rules.trend_points)
+        if rules.trend_side == "step":
+            orient_trends_by_step(segment)
         flag_two_of_three(segment)
         flag_shifts(segment, rules.shift_points)
     for p in with_limits:

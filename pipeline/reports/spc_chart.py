@@ -2,9 +2,10 @@
 
 :func:`spc_chart` draws the series with every point coloured by its type (the type is
 also in the chart's text alternative and in the table the report prints beneath it, so
-colour is never the only carrier), the mean, the process limits, the target and the
-rebase markers.  ``VARIATION_WORDS``, ``ASSURANCE_WORDS`` and ``POINT_WORDS`` are the plain
-words the pack prints beside the icons.
+colour is never the only carrier), the mean, the process limits, the target, the
+rebase markers and where a baseline ends (:func:`baseline_words` says it in words).
+``VARIATION_WORDS``, ``ASSURANCE_WORDS`` and ``POINT_WORDS`` are the plain words the pack
+prints beside the icons.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pipeline.reports.charts import TABLE_NOTE, _check, _f, _plain, _svg, _text,
 POINT_COLOURS = {spc.COMMON_CAUSE: "#A6A6A6", spc.IMPROVEMENT: "#00B0F0", spc.CONCERN: "#E46C0A",
                  spc.NEUTRAL: "#490092"}
 MEAN_COLOUR, LIMIT_COLOUR, TARGET_COLOUR, REBASE_COLOUR = "#212b32", "#768692", "#d5281b", "#425563"
+BASELINE_DASH = "5 2 1 2"  # the baseline marker: dash-dot, unlike the dotted rebase marker
 POINT_WORDS = {spc.COMMON_CAUSE: "common cause", spc.IMPROVEMENT: "special cause: improvement",
                spc.CONCERN: "special cause: concern", spc.NEUTRAL: "special cause: neither better nor worse",
                spc.NO_DATA: "no figure"}
@@ -44,6 +46,19 @@ ASSURANCE_WORDS = {
 }
 
 
+def baseline_words(analysis: spc.Analysis, labels: Sequence[str]) -> list[str]:
+    """A sentence a period whose limits a baseline fixed, e.g. "Limits fixed from the first 13 months
+    (to Sep 2025)."; a period after a rebase is named by its first month."""
+    words = []
+    for end in analysis.baseline_ends:
+        period = analysis.points[end].period
+        start = next(p.index for p in analysis.points if p.period == period)
+        gaps = " with a figure" if end - start + 1 > analysis.baseline else ""
+        since = f" from {labels[start]}" if period else ""
+        words.append(f"Limits fixed from the first {analysis.baseline} months{gaps}{since} (to {labels[end]}).")
+    return words
+
+
 def spc_desc(title: str, analysis: spc.Analysis, labels: Sequence[str], display: Sequence[str]) -> str:
     """The chart's text alternative: span, latest value, lines, icons and flagged months."""
     known = [p for p in analysis.points if p.value is not None]
@@ -55,6 +70,7 @@ def spc_desc(title: str, analysis: spc.Analysis, labels: Sequence[str], display:
                      f"{_plain(last.lines.upper)}.")
     else:
         parts.append(f"Mean {_plain(last.lines.mean)}; no process limits.")
+    parts += baseline_words(analysis, labels)
     flagged = [p for p in known if p.point_type != spc.COMMON_CAUSE]
     if flagged:
         parts.append(f"{len(flagged)} month(s) show special cause variation: "
@@ -125,6 +141,11 @@ def spc_chart(
                     f'stroke="{REBASE_COLOUR}" stroke-width="0.8" stroke-dasharray="1 2"/>')
         if marker:
             body.append(_text(x + 2, top - 3, marker))
+    for end in analysis.baseline_ends:
+        x = (x_at(end) + x_at(end + 1)) / 2
+        body.append(f'<line x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(top + plot_h)}" '
+                    f'stroke="{REBASE_COLOUR}" stroke-width="0.8" stroke-dasharray="{BASELINE_DASH}"/>')
+        body.append(_text(x - 2, top - 3, "baseline", "end"))
     known = [(p.index, p.value) for p in analysis.points if p.value is not None]
     if len(known) > 1:
         path = " ".join(f"{_f(x_at(i))},{_f(y_at(v))}" for i, v in known)

@@ -1,7 +1,7 @@
 """Statistical process control in the monthly pack: which series, their settings, the section.
 
 Every monthly series in ``SPC_SERIES`` gets an XmR chart (``pipeline.reports.spc_chart``) over the
-pack's 24 months, with the targets, rebases and rule profile of ``partnership/spc.yaml``
+pack's 24 months, with the targets, rebases, baselines and rule profile of ``partnership/spc.yaml``
 (the file the partnership edits), a table of its numbers and point types, and a row in the
 icon summary table that opens the pack.  Months whose figure is suppressed (1-4 children)
 or missing take no part in the analysis.
@@ -20,7 +20,7 @@ from pipeline.periods import PeriodError, parse_period
 from pipeline.reports.charts import data_uri, text_alternative
 from pipeline.reports.formatting import format_value, is_suppressed, period_label
 from pipeline.reports.spc_chart import (ASSURANCE_SHORT, ASSURANCE_WORDS, POINT_WORDS, VARIATION_SHORT,
-                                        VARIATION_WORDS, spc_chart)
+                                        VARIATION_WORDS, baseline_words, spc_chart)
 
 CONFIG_PATH = Path(__file__).resolve().parents[2] / "partnership" / "spc.yaml"
 SPC_SERIES = (  # (measure id, breakdown, chart title)
@@ -35,6 +35,7 @@ SPC_SERIES = (  # (measure id, breakdown, chart title)
     ("ehcp_20wk_6m", "all", "New EHC plans issued within 20 weeks (%)"),
     ("ehcp_rate", "all", "EHC plans per 10,000 aged 0-25"),
     ("ehcp_new_12m", "all", "New EHC plans, last 12 months"),
+    ("senco_trained", "all", "Schools whose SENCO is trained in the graduated approach (%)"),
 )
 
 
@@ -54,12 +55,23 @@ class Rebase:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """A chart's limits are fixed from the first ``points`` months with a figure of each period."""
+
+    measure_id: str
+    breakdown: str
+    points: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class SpcSettings:
-    """The rule profile, targets and rebases of the pack's SPC charts."""
+    """The rule profile, targets, rebases and baselines of the pack's SPC charts."""
 
     profile: str = "mdc"
     targets: tuple[tuple[str, str, float], ...] = ()
     rebases: tuple[Rebase, ...] = ()
+    baselines: tuple[Baseline, ...] = ()
 
     def target(self, measure_id: str, breakdown: str) -> float | None:
         """The target of one series, if the partnership set one."""
@@ -69,6 +81,10 @@ class SpcSettings:
         """The rebases of one series, earliest first."""
         return sorted((r for r in self.rebases if (r.measure_id, r.breakdown) == (measure_id, breakdown)),
                       key=lambda r: r.month)
+
+    def baseline_of(self, measure_id: str, breakdown: str) -> Baseline | None:
+        """The baseline of one series, if the partnership set one."""
+        return next((b for b in self.baselines if (b.measure_id, b.breakdown) == (measure_id, breakdown)), None)
 
 
 # --------------------------------------------------------------------------- the settings file
@@ -80,16 +96,19 @@ def load_spc_settings(registry: dict[str, Measure], path: Path = CONFIG_PATH) ->
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise SpcConfigError(f"{path} cannot be read as YAML: {exc}") from exc
-    unknown = set(raw) - {"profile", "targets", "rebases"}
+    unknown = set(raw) - {"profile", "targets", "rebases", "baselines"}
     if unknown:
         raise SpcConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
-                             "expected profile, targets and rebases.")
+                             "expected profile, targets, rebases and baselines.")
     profile = raw.get("profile", "mdc")
     if profile not in spc.PROFILES:
         raise SpcConfigError(f"{path}: profile {profile!r} is not one of {', '.join(spc.PROFILES)}.")
     targets = tuple(_target(entry, n, registry, path) for n, entry in enumerate(raw.get("targets") or [], 1))
     rebases = tuple(_rebase(entry, n, registry, path) for n, entry in enumerate(raw.get("rebases") or [], 1))
-    return SpcSettings(profile, targets, rebases)
+    baselines: list[Baseline] = []
+    for n, entry in enumerate(raw.get("baselines") or [], 1):
+        baselines.append(_baseline(entry, n, registry, path, spc.PROFILES[profile], baselines))
+    return SpcSettings(profile, targets, rebases, tuple(baselines))
 
 
 def _series(entry: object, where: str, registry: dict[str, Measure], allowed: set[str]) -> tuple[str, str]:
@@ -132,6 +151,22 @@ def _rebase(entry: object, n: int, registry: dict[str, Measure], path: Path) -> 
     return Rebase(measure_id, breakdown, month, reason, None if action is None else str(action))
 
 
+def _baseline(entry: object, n: int, registry: dict[str, Measure], path: Path, profile: spc.Profile,
+              earlier: list[Baseline]) -> Baseline:
+    where = f"{path}: baselines entry {n}"
+    measure_id, breakdown = _series(entry, where, registry, {"measure", "breakdown", "points", "note"})
+    points = entry.get("points")
+    if isinstance(points, bool) or not isinstance(points, int):
+        raise SpcConfigError(f"{where} ({measure_id}): points {points!r} is not a whole number of months.")
+    if points < profile.min_baseline:
+        raise SpcConfigError(f"{where} ({measure_id}): a baseline of {points} months is too short; the "
+                             f"{profile.name} profile needs at least {profile.min_baseline}.")
+    if any((b.measure_id, b.breakdown) == (measure_id, breakdown) for b in earlier):
+        raise SpcConfigError(f"{where} ({measure_id}): a second baseline for the {breakdown} chart.")
+    note = str(entry.get("note") or "").strip()
+    return Baseline(measure_id, breakdown, points, note or None)
+
+
 # --------------------------------------------------------------------------- the section
 
 
@@ -167,14 +202,16 @@ def spc_section(row_of: RowOf, registry: dict[str, Measure], months: Sequence[st
             continue
         window, values = list(months[first:]), values[first:]
         rebases = [r for r in settings.rebases_of(measure_id, breakdown) if r.month in window[1:]]
+        baseline = settings.baseline_of(measure_id, breakdown)
         analysis = spc.analyse(values, window, polarity=measure.polarity or "neutral",
                                target=settings.target(measure_id, breakdown),
-                               rebases=[r.month for r in rebases], profile=profile)
+                               rebases=[r.month for r in rebases], profile=profile,
+                               baseline=baseline.points if baseline else None)
         shown = [format_value(row_of(measure_id, breakdown, m), measure.unit) for m in window]
         labels = [period_label(m, short=True) for m in window]
         svg = spc_chart(title, analysis, labels, chart_id=f"spc-{n}", display=shown,
                         rebase_labels=[str(i) for i in range(1, len(rebases) + 1)])
-        blocks.append(_block(title, measure, analysis, window, shown, rebases, svg))
+        blocks.append(_block(title, measure, analysis, window, shown, rebases, baseline, svg))
         summary.append(_summary_row(title, measure, analysis, shown))
     return {"summary": summary, "blocks": blocks, "profile": profile.name,
             "profile_note": PROFILE_NOTES[profile.name], "footnote": FOOTNOTES[profile.name]}
@@ -205,7 +242,7 @@ def _summary_row(title: str, measure: Measure, analysis: spc.Analysis, shown: li
 
 
 def _block(title: str, measure: Measure, analysis: spc.Analysis, window: list[str], shown: list[str],
-           rebases: list[Rebase], svg: str) -> dict:
+           rebases: list[Rebase], baseline: Baseline | None, svg: str) -> dict:
     rows = []
     for p in reversed(analysis.points):
         lines = p.lines
@@ -218,6 +255,8 @@ def _block(title: str, measure: Measure, analysis: spc.Analysis, window: list[st
         ]})
     notes = [f"{i}. From {period_label(r.month)}: {r.reason}" + (f" (plan action {r.action})" if r.action else "")
              for i, r in enumerate(rebases, 1)]
+    note = f" {baseline.note}" if baseline and baseline.note else ""
+    fixed = [words + note for words in baseline_words(analysis, [period_label(m) for m in window])]
     return {
         "title": title,
         "measure_id": measure.id,
@@ -226,6 +265,7 @@ def _block(title: str, measure: Measure, analysis: spc.Analysis, window: list[st
         "assurance": ASSURANCE_WORDS[analysis.assurance],
         "target": line_text(analysis.target, measure.unit) if analysis.target is not None else "",
         "rebases": notes,
+        "baselines": fixed,
         "warnings": analysis.warnings,
         "table": {"caption": f"{title}: month by month (newest first)", "css": "trend spc-table", "note": "",
                   "columns": ["Month", "Value", "Mean", "Lower limit", "Upper limit", "Point"], "rows": rows},

@@ -106,7 +106,8 @@ def test_the_pack_has_a_scorecard_an_area_and_a_turn_the_curve_page_a_headline(t
     section = oba_section(row_of, registry, months, load_oba_settings(registry), SpcSettings())
     assert [a["ref"] for a in section["areas"]] == ["1", "2", "3", "4"] and section["areas"][2]["empty"]
     assert [c["title"] for c in section["curves"]] == [
-        registry["ehcp_20wk_6m"].title, f"{registry['therapy_waiting'].title} (SLT)"]
-    curve = section["curves"][1]
+        registry["ehcp_20wk_6m"].title, f"{registry['post16_neet_nk'].title} (EHCP)",
+        f"{registry['therapy_waiting'].title} (SLT)"]
+    curve = section["curves"][2]
     assert curve["story"] == curve["partners"] == curve["what_works"] == NOT_WRITTEN
     assert curve["table"]["rows"][0]["header"] == "Apr 2027"  # the forecast's last month first

@@ -267,6 +267,103 @@ def test_a_point_flagged_both_ways(profile, polarity, point_type, side, icon):
     assert a.variation == icon
 
 
+# --------------------------------------------------------------------------- the turn of a trend
+# SPC.md: a point at the turn of a trend (the last of a falling run and the first of a rising one)
+# carries the trend both ways: mdc shows improvement; ptd takes the direction of the step to the
+# next point when that point is in a trend of the same period, else the step from the previous
+# point (a flat step reads as falling).  Each series below has mean 0 (the sums are 0), a zigzag
+# of ±10 (or -13/-12 to balance the sum) either side, and no value beyond ±13, inside every
+# two-sigma line: only trends (and, where said, shifts) fire.
+
+# a V: 6 down to -6 (points 4-10, 7 points) and -6 up to 6 (points 10-16): the turn is point 10.
+# Sum 10 - 10 + 10 - 13 + 6 - 13 + 10 - 10 + 10 = 0.  MRs 20, 20, 23, 19, 12 x 2, 19, 23, 20, 20 =
+# 188 over 20 -> MRbar 9.4: two-sigma ±16.67, limits ±25.0.  Above the mean at most 3 in a row,
+# below it 5 (-2 .. -2): no shift.
+V7 = [10, -10, 10, -13, 6, 4, 2, 0, -2, -4, -6, -4, -2, 0, 2, 4, 6, -13, 10, -10, 10]
+# the same with runs of 6 (points 4-9 and 9-14, the turn is point 9): sum 10 - 10 + 10 - 13 + 5 - 12
+# + 10 - 10 + 10 = 0; MRs 20, 20, 23, 18, 10 x 2, 17, 22, 20, 20 = 180 over 18 -> MRbar 10
+V6 = [10, -10, 10, -13, 5, 3, 1, -1, -3, -5, -3, -1, 1, 3, 5, -12, 10, -10, 10]
+
+
+@pytest.mark.parametrize("sign, polarity, profile, expected", [
+    # a V: the turn is the bottom; the step to the next point rises
+    (1, "up", "mdc", (IMPROVEMENT, HIGH)), (1, "up", "ptd", (IMPROVEMENT, HIGH)),
+    (1, "down", "mdc", (IMPROVEMENT, LOW)), (1, "down", "ptd", (CONCERN, HIGH)),
+    # its mirror image, a peak: the step to the next point falls
+    (-1, "up", "mdc", (IMPROVEMENT, HIGH)), (-1, "up", "ptd", (CONCERN, LOW)),
+    (-1, "down", "mdc", (IMPROVEMENT, LOW)), (-1, "down", "ptd", (IMPROVEMENT, LOW)),
+])
+def test_the_turn_of_a_trend_of_seven(sign, polarity, profile, expected):
+    a = analyse([sign * v for v in V7], polarity=polarity, profile=profile)
+    first, then = (LOW, HIGH) if sign == 1 else (HIGH, LOW)
+    turn = {10: "both"} if profile == "mdc" else {10: then}  # ptd: one side, the step to point 11
+    assert flags(a, TREND) == {**{i: first for i in range(4, 10)}, **turn, **{i: then for i in range(11, 17)}}
+    assert all(rule == TREND for p in a.points for rule, _ in p.flags)
+    assert (a.points[10].point_type, a.points[10].side) == expected
+
+
+@pytest.mark.parametrize("sign, polarity, expected", [
+    (1, "up", (IMPROVEMENT, HIGH)), (1, "down", (IMPROVEMENT, LOW)),
+    (-1, "up", (IMPROVEMENT, HIGH)), (-1, "down", (IMPROVEMENT, LOW))])
+def test_the_turn_of_a_trend_of_six_is_improvement_in_mdc_and_nothing_in_ptd(sign, polarity, expected):
+    a = analyse([sign * v for v in V6], polarity=polarity, profile="mdc")
+    first, then = (LOW, HIGH) if sign == 1 else (HIGH, LOW)
+    assert flags(a, TREND) == {**{i: first for i in range(4, 9)}, 9: "both", **{i: then for i in range(10, 15)}}
+    assert (a.points[9].point_type, a.points[9].side) == expected
+    assert all(p.flags == [] for p in analyse([sign * v for v in V6], profile="ptd").points)  # 6 < 7
+
+
+@BOTH
+def test_the_last_point_of_a_trend_before_a_point_outside_any_trend_takes_the_step_from_the_previous(profile):
+    # 6 down to -6 (points 4-10), then up to 10: point 11 is in no trend, so ptd takes point 10's
+    # step from point 9 (falling), not its step to point 11 (rising).  Sum 0; MRs 20 x 6, 16 x 2,
+    # 2 x 6 = 164 over 14 -> MRbar 11.7, two-sigma ±20.8; runs above or below the mean at most 3.
+    a = analyse([10, -10, 10, -10, 6, 4, 2, 0, -2, -4, -6, 10, -10, 10, -10], polarity="up", profile=profile)
+    assert flags(a, TREND) == {i: LOW for i in range(4, 11)}
+    assert (a.points[10].point_type, a.points[10].side) == (CONCERN, LOW)
+
+
+@pytest.mark.parametrize("profile, trend, point_10", [
+    # mdc: point 10 is only in the rise (the equal 6 breaks it); points 8-13 (2, 4, 6, 6, 4, 2) are
+    # six above the mean, a shift: improvement either way
+    ("mdc", {**{i: HIGH for i in range(4, 11)}, **{i: LOW for i in range(11, 18)}}, (IMPROVEMENT, HIGH)),
+    # ptd: point 11 is in the fall, so point 10 takes its step to point 11: flat, read as falling
+    ("ptd", {**{i: HIGH for i in range(4, 10)}, **{i: LOW for i in range(10, 18)}}, (CONCERN, LOW)),
+])
+def test_a_flat_step_into_a_trend_reads_as_falling_in_ptd(profile, trend, point_10):
+    # -6 up to 6 (points 4-10), 6 again, down to -6 (points 11-17).  Sum 0; MRs 20 x 6, 16 x 2, 2 x 12,
+    # 0 = 176 over 21 -> MRbar 8.38, two-sigma ±14.9 > 10
+    values = [-10, 10, -10, 10, -6, -4, -2, 0, 2, 4, 6, 6, 4, 2, 0, -2, -4, -6, 10, -10, 10, -10]
+    a = analyse(values, polarity="up", profile=profile)
+    assert flags(a, TREND) == trend
+    assert flags(a, SHIFT) == ({i: HIGH for i in range(8, 14)} if profile == "mdc" else {})
+    assert (a.points[10].point_type, a.points[10].side) == point_10
+
+
+@pytest.mark.parametrize("profile, polarity, trend, shift, point_10", [
+    # mdc: runs cross the rebase: the rise (points 4-10) meets the fall 6, 5, ..., -7 (points 10-17);
+    # 2, 4, 6 | 5, 3, 1 are six above their means (points 8-13), a shift
+    ("mdc", "up", {**{i: HIGH for i in range(4, 10)}, 10: "both", **{i: LOW for i in range(11, 18)}},
+     {i: HIGH for i in range(8, 14)}, (IMPROVEMENT, HIGH)),
+    ("mdc", "down", {**{i: HIGH for i in range(4, 10)}, 10: "both", **{i: LOW for i in range(11, 18)}},
+     {i: HIGH for i in range(8, 14)}, (IMPROVEMENT, LOW)),
+    # ptd: point 10 ends period 0; point 11, in a trend of period 1, is not "the next point in a trend
+    # of the same period", so point 10 takes its step from point 9: rising
+    ("ptd", "up", {**{i: HIGH for i in range(4, 11)}, **{i: LOW for i in range(11, 18)}}, {}, (IMPROVEMENT, HIGH)),
+    ("ptd", "down", {**{i: HIGH for i in range(4, 11)}, **{i: LOW for i in range(11, 18)}}, {}, (CONCERN, HIGH)),
+])
+def test_a_turn_at_a_rebase(profile, polarity, trend, shift, point_10):
+    # period 0: -6 up to 6 (points 4-10), sum 0, MRs 20 x 3 + 16 + 2 x 6 = 88 over 10 -> MRbar 8.8;
+    # period 1 from point 11: 5 down to -7 (points 11-17), sum 0, MRs 2 x 6 + 17 + 20 + 20 + 13 = 82
+    # over 10 -> MRbar 8.2, two-sigma ±14.5.  Both means 0.
+    values = [-10, 10, -10, 10, -6, -4, -2, 0, 2, 4, 6] + [5, 3, 1, -1, -3, -5, -7, 10, -10, 10, -3]
+    a = analyse(values, rebases=[11], polarity=polarity, profile=profile)
+    assert [p.lines.mean for p in (a.points[0], a.points[11])] == pytest.approx([0, 0])
+    assert flags(a, TREND) == trend
+    assert flags(a, SHIFT) == shift
+    assert (a.points[10].point_type, a.points[10].side) == point_10
+
+
 # --------------------------------------------------------------------------- icons
 
 # mean 0, MRs 300 x 3 -> MRbar 900/12 = 75, limits ±199.5 (mdc); in ptd 300 >= 3.267·75 = 245 is

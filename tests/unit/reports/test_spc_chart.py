@@ -5,7 +5,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from pipeline.analysis import spc
-from pipeline.reports.spc_chart import ASSURANCE_WORDS, POINT_COLOURS, POINT_WORDS, VARIATION_WORDS, spc_chart
+from pipeline.reports.spc_chart import (ASSURANCE_WORDS, BASELINE_DASH, POINT_COLOURS, POINT_WORDS, VARIATION_WORDS,
+                                        baseline_words, spc_chart)
 
 SVG = "{http://www.w3.org/2000/svg}"
 # 12 steady months around 20, then 12 months falling well below: lower is better.
@@ -71,3 +72,35 @@ def test_a_short_series_is_a_run_chart_and_says_so():
 def test_the_same_analysis_gives_the_same_text():
     assert chart()[1] == chart()[1]
     assert not re.search(r"\d\.\d{2,}", chart()[1].split("</desc>")[1])  # coordinates to one decimal place
+
+
+def dash_dot(svg):
+    return [ln for ln in ET.fromstring(svg).iter(f"{SVG}line") if ln.get("stroke-dasharray") == BASELINE_DASH]
+
+
+def test_a_baseline_draws_a_marker_after_its_last_month_and_says_so():
+    analysis, svg = chart(baseline=13)  # limits from M00-M12; M13-M23 judged against them
+    marker, = dash_dot(svg)
+    assert marker.get("x1") == marker.get("x2") == "273.7"  # halfway between M12 and M13: 40 + 430 x 12.5/23
+    assert any(t.text == "baseline" for t in ET.fromstring(svg).iter(f"{SVG}text"))
+    desc = ET.fromstring(svg).find(f"{SVG}desc").text
+    assert "Limits fixed from the first 13 months (to M12)." in desc
+    assert baseline_words(analysis, LABELS) == ["Limits fixed from the first 13 months (to M12)."]
+
+
+def test_a_baseline_after_a_rebase_and_a_gap_is_named_by_its_period_and_months_with_a_figure():
+    values = VALUES[:8] + [None] + VALUES[9:]
+    analysis = spc.analyse(values, LABELS, polarity="down", rebases=["M05"], baseline=13)
+    # period 0 (M00-M04) is shorter than 13: lines from all of it, no marker; period 1's first 13
+    # months with a figure are M05-M07 and M09-M18
+    assert analysis.baseline_ends == [18]
+    svg = spc_chart("Children waiting", analysis, LABELS, chart_id="gap", rebase_labels=["1"])
+    words = "Limits fixed from the first 13 months with a figure from M05 (to M18)."
+    assert words in ET.fromstring(svg).find(f"{SVG}desc").text
+    assert len(dash_dot(svg)) == 1
+
+
+def test_without_a_baseline_there_is_no_marker_and_no_words():
+    analysis, svg = chart()
+    assert dash_dot(svg) == [] and baseline_words(analysis, LABELS) == []
+    assert "Limits fixed" not in svg and ">baseline<" not in svg
