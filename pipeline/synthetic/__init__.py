@@ -2,10 +2,11 @@
 
 The modules: ``calibration`` (the published figures it is sized to), ``common`` (random
 streams, dates and identifiers as text, the timeline), one module a feed (``reference``,
-``council_send``, ``school_census``, ``therapies``, ``programme``) and ``inbox``, the writer.
+``council_send``, ``school_census``, ``therapies``, ``nccis``, ``workforce``, ``programme``) and
+``inbox``, the writer.
 
 :func:`pipeline.synthetic.inbox.write_inbox` writes every delivery that ``FEEDS.md`` describes for one local area
-(``council_send``, ``school_census``, ``therapies``, ``reference``), calibrated to the
+(``council_send``, ``school_census``, ``therapies``, ``nccis``, ``workforce``, ``reference``), calibrated to the
 published figures of Blackpool (LA 890, E06000009) and scaled by ``scale``.
 
 How it works

@@ -74,6 +74,36 @@ THERAPY_TEAMS = {"SLT": ("SLT-EY", "SLT-SCH", "SLT-SPEC"), "OT": ("OT-CYP",),
 COHORT_PUPILS = 1600
 TERM_SESSIONS = {"AUT": 124, "SPR": 140, "SUM": 118}
 
+# NCCIS caseload. nccis/UD_NEETNK_LA_dashboard_2025_final.csv, Blackpool, 16-17 year olds, mean of December 2024
+# to February 2025: 3,210 young people, NEET + not known 8.9% (NEET 7.6%, not known 1.3%); the 2023 file gives
+# 10.1% for EHCP and 17.2% for SEN support. Aimed at here: 8.9% overall, 12-15% EHCP, 15-17% SEN support, about
+# 7% no SEN, with not known about 2.5% in those months.
+# Share NEET (before not known) of the census pupils at academic age 16 and 17, by sen_status ("" = not recorded;
+# EHCP: plans of other LAs); sixth formers are never NEET, so the rest carry it.
+NCCIS_NEET = {"EHCP": (0.09, 0.12), "SEN_support": (0.115, 0.155), "no_SEN": (0.035, 0.057), "": (0.06, 0.085)}
+NCCIS_ADULT_NEET = 0.40  # SEN support young people of 18-24 (no published figure: an assumption)
+# The council's EHCP young people: SEN2 settings are updated at the annual review, CCIS monthly, so CCIS knows
+# better. At 16-17 a share NCCIS_EHCP_NEET is NEET (SEN2's NEET settings first, then some education settings); at 18+
+# the shares of SEN2 NEET settings that stay NEET and of education settings that CCIS records NEET. Assumptions
+# that bring EHCP 16-17 NEET + not known to 12-15% and EHCP 19-24 EET to 40-55%.
+NCCIS_EHCP_NEET, NCCIS_EHCP_ADULT = 0.105, (0.92, 0.18)
+NCCIS_OTHER = 0.012  # gap year, re-engagement, refugee and custody, of those not NEET
+# Not known: share of activities not yet confirmed in September (academic age 16, 17 and over), kept each later
+# month by DECAY; a record's currency lapses in a month with LAPSE; LOST cannot be contacted all year.
+NCCIS_UNCONFIRMED, NCCIS_CONFIRM_DECAY = (0.22, 0.1), 0.4
+NCCIS_LAPSE, NCCIS_LOST = 0.012, 0.006
+NCCIS_SWITCH = 0.2  # share of young people whose activity changes once during an academic year
+# Young people CCIS tracks who are not in the census: incomers (a year group; moved in, independent schools,
+# home education; tracked at 16-17 from their arrival) and SEN support young people (a year of age, 18-24).
+NCCIS_INCOMERS, NCCIS_SEND_ADULTS = 95, 18
+NEIGHBOUR_LAS = (888, 888, 888, 889)  # Lancashire, and Blackburn with Darwen
+
+# Workforce: schools whose SENCO is trained in the graduated approach, at the first and last period ends of the
+# inbox (the plan's target is 75%); the rest of the log is sized by these figures a school and year.
+SENCO_TRAINED = (0.30, 0.73)
+SECOND_SENCO, ASSISTANT_SENCO, SENCO_OTHER_COURSE = 0.15, 0.25, 0.4
+STAFF_PLACES_A_YEAR = 2.5
+
 # The seed's estate in LA 890 and the out-of-area establishments placements use.
 # (kind, GIAS type codes cycled over the count, count, phase, in the LA)
 ESTATE = (

@@ -13,10 +13,12 @@ from pipeline.synthetic.common import (TABLE_HI, Timeline, academic_year_of, as_
                                        census_days, day_number, rng_for, upn_strings, year_of)
 from pipeline.synthetic.council_send import (KIND_NEW, Council, add_setting_text, build_needs, build_persons,
                                              build_placements, build_plans, simulate_requests, write_council)
+from pipeline.synthetic.nccis import build_youth, write_nccis
 from pipeline.synthetic.programme import write_programme
 from pipeline.synthetic.reference import build_estate, write_establishments, write_population
 from pipeline.synthetic.school_census import build_pupils, census_list, results_years, write_census, write_results
 from pipeline.synthetic.therapies import simulate_referrals, write_therapies
+from pipeline.synthetic.workforce import write_workforce
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +101,12 @@ def write_inbox(out: Path, *, scale: float = 1.0, seed: int = 20251, end_period:
     Parameters
     ----------
     out
-        The inbox folder; ``council_send``, ``school_census``, ``therapies`` and
-        ``reference`` are written inside it (files of the same names are overwritten,
-        others are left alone).
+        The inbox folder; ``council_send``, ``school_census``, ``therapies``, ``nccis``,
+        ``workforce``, ``reference`` and ``programme`` are written inside it (files of the
+        same names are overwritten, others are left alone).
     scale
-        Volumes relative to Blackpool (1.0): children, pupils, referrals and, above 1,
-        establishments. About 385 is the size of England.
+        Volumes relative to Blackpool (1.0): children, pupils, referrals, young people
+        and, above 1, establishments (and with them the training log). About 385 is the size of England.
     seed
         Seed of every random stream. The same arguments give byte-identical files.
     end_period
@@ -132,8 +134,11 @@ def write_inbox(out: Path, *, scale: float = 1.0, seed: int = 20251, end_period:
     ref = simulate_referrals(seed, timeline, scale)
     reference = out / "reference"
     reference.mkdir(parents=True, exist_ok=True)
+    youth = build_youth(seed, timeline, scale, pupils, council)
     rows = {"council_send": write_council(council, timeline, seed, out / "council_send"),
             "therapies": write_therapies(ref, timeline, seed, out / "therapies"),
+            "nccis": write_nccis(youth, council, timeline, seed, out / "nccis"),
+            "workforce": write_workforce(estate, timeline, seed, out / "workforce"),
             "reference": {
                 "establishments": write_establishments(estate, reference / "establishments.csv"),
                 "population": write_population(timeline, scale, seed,

@@ -2,12 +2,12 @@
 
 Besides the typing every feed gets, three plausibility flags (warnings, FEEDS.md "nccis"):
 an activity code of a pupil below school-leaving age (110-150), an activity that starts
-after the extract date, and a young person whose academic age at the extract is outside
-16-24 (or unknown).
+after the extract date, and a young person whose academic age is outside 16-24 (or unknown)
+both at the extract and 31 days before it (the month the snapshot serves may end then).
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +16,7 @@ from pipeline.feeds.contracts import CASELOAD, NCCIS_PUPIL_CODES, Finding
 from pipeline.feeds.stage import stage_file
 
 YOUNGEST, OLDEST = 16, 24  # the academic ages the NCCIS caseload covers
+SNAPSHOT_WINDOW_DAYS = 31  # FEEDS.md: a snapshot dated PE to PE + 31 days serves the month
 
 
 def academic_age(birth_year_month: pd.Series, on: date) -> pd.Series:
@@ -35,6 +36,8 @@ def stage_caseload(path: Path, key: bytes, extract_date: date) -> tuple[pd.DataF
     frame, findings = stage_file(path, CASELOAD, key, extract_date)
     frame["pupil_code__ok"] = ~frame["activity_code"].isin(NCCIS_PUPIL_CODES)
     frame["activity_start__ok"] = ~(frame["activity_start_date"] > pd.Timestamp(extract_date)).fillna(False).astype(bool)
-    age = academic_age(frame["birth_year_month"], extract_date)
-    frame["academic_age__ok"] = age.between(YOUNGEST, OLDEST).fillna(False).astype(bool)
+    # the snapshot serves the month ending up to 31 days before its extract: an age in range then is fine too
+    in_range = [academic_age(frame["birth_year_month"], day).between(YOUNGEST, OLDEST).fillna(False).astype(bool)
+                for day in (extract_date, extract_date - timedelta(days=SNAPSHOT_WINDOW_DAYS))]
+    frame["academic_age__ok"] = in_range[0] | in_range[1]
     return frame, findings
