@@ -39,6 +39,7 @@ from pipeline.config import Settings
 
 PERIOD = "2026-10"  # PE 2026-10-31: the snapshot of 2026-11-05 is the period's
 EARLIER_PERIOD = "2026-09"  # PE 2026-09-30: the snapshot of 2026-10-05
+CASELOAD = "nccis/ccis_caseload_05-11-2026.csv"
 SYNTHETIC_ARGS = {"scale": 0.05, "months": 2, "end_period": "2026-10", "seed": 20251}
 MEASURE_HEADER = "measure_id,period,breakdown,numerator,denominator,value,unit"
 
@@ -321,7 +322,7 @@ def small_inbox(tmp_path_factory) -> Path:
                    "--end-period", SYNTHETIC_ARGS["end_period"], "--seed", SYNTHETIC_ARGS["seed"])
     assert done.returncode == 0, done.describe()
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*.csv"))
-    assert len(names) == 27 + 4 and "programme/tracker.csv" in names and "therapies/therapy_referrals_05-11-2026.csv" in names, names
+    assert len(names) == 27 + 4 + 3 and "programme/tracker.csv" in names and CASELOAD in names and "therapies/therapy_referrals_05-11-2026.csv" in names, names
     return out
 
 

@@ -27,6 +27,8 @@ THERAPIES = "therapies/therapy_referrals_05-11-2026.csv"
 CENSUS = "school_census/census_2026_SPR.csv"
 POPULATION = "reference/population.csv"
 ESTABLISHMENTS = "reference/establishments.csv"
+CASELOAD = "nccis/ccis_caseload_05-11-2026.csv"
+TRAINING = "workforce/senco_training.csv"
 
 
 def council(module: str) -> str:
@@ -35,7 +37,7 @@ def council(module: str) -> str:
 
 def delivery_of(file: str) -> tuple[str, str]:
     feed, name = file.split("/")
-    if feed in ("council_send", "therapies"):
+    if feed in ("council_send", "therapies", "nccis"):
         return feed, "2026-11-05"
     return feed, Path(name).stem
 
@@ -66,9 +68,9 @@ def set_value(column: str, value: str, where=lambda r: True) -> Callable[[Path],
 
 
 def wrong_upn_letter(path: Path) -> int:
-    first = cells(path)[0]["upn"]
+    row, first = next((n, r["upn"]) for n, r in enumerate(cells(path)) if r["upn"])  # UPNs may be blank
     wrong = next(c for c in UPN_ALPHABET if c != first[0])
-    return set_cell(path, "upn", wrong + first[1:], row=0)
+    return set_cell(path, "upn", wrong + first[1:], row=row)
 
 
 def wrong_nhs_digit(path: Path) -> int:
@@ -180,6 +182,15 @@ REFUSED = [
          "sessions_possible", ("range", "at most", "too large", "whole number")),
     Case("negative-population", POPULATION, set_value("population", "-12"), "population",
          ("at least 0", "range", "negative")),
+    Case("nccis-unknown-activity-code", CASELOAD, set_value("activity_code", "999"), "activity_code", ("code",)),
+    Case("nccis-unknown-sen-status", CASELOAD, set_value("sen_status", "STATEMENT"), "sen_status", ("code",)),
+    Case("nccis-bad-upn-check-letter", CASELOAD, wrong_upn_letter, "upn", ("upn",)),
+    Case("nccis-duplicate-person", CASELOAD, duplicate_key("person_id"), "person_id", ("unique", "duplicate")),
+    Case("nccis-missing-column", CASELOAD, drop_column("activity_code"), "activity_code", ("column",)),
+    Case("nccis-truncated-last-line", CASELOAD, truncate_last_line, "", ("field", "truncated")),
+    Case("training-school-not-in-establishments", TRAINING, set_value("urn", "999999"), "urn", ("establishments",)),
+    Case("training-unknown-role", TRAINING, set_value("role", "HEADTEACHER"), "role", ("code",)),
+    Case("training-bad-date", TRAINING, set_value("completed_on", "2025.03.01"), "completed_on", ("date",)),
 ]
 
 
