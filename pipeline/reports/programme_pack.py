@@ -63,6 +63,19 @@ def _milestone_exceptions(statuses: pd.DataFrame) -> list[dict]:
     return rows
 
 
+BOARD_EXCEPTIONS = 10  # the board PDF lists the worst milestones; the annex and the HTML twin list every one
+
+
+def _board_exceptions(rows: list[dict]) -> dict:
+    """The worst milestone exceptions in fewer columns (id, status, what, lead, slipped) for the board PDF."""
+    shown = [{**row, "cells": [row["cells"][i] for i in (0, 1, 3, 4)]} for row in rows[:BOARD_EXCEPTIONS]]
+    more = len(rows) - len(shown)
+    note = (f"And {more} more overdue or at risk: the annex lists every one with its action and latest update."
+            if more > 0 else "The annex adds each milestone's action and latest update.")
+    return {"caption": f"Milestones overdue or at risk ({len(rows)}; the most overdue first)", "css": "exceptions",
+            "note": note, "columns": ["Milestone", "Status", "What", "Lead", "Slipped"], "rows": shown}
+
+
 def _risk_exceptions(engine: sa.Engine) -> list[dict]:
     risks = read_sql_frame(engine, "select risk_id, title, owner_role, likelihood, impact, target_likelihood, "
                                    "target_impact, linked_refs from src_programme__risks where status = 'OPEN' "
@@ -95,12 +108,14 @@ def programme_section(engine: sa.Engine, period: str, spc: dict, areas: list[Are
     statuses = read_statuses(engine, period)
     if statuses.empty:
         return {"available": False}
+    milestones = _milestone_exceptions(statuses)
     return {
         "available": True,
         "summary": _summary(statuses, period),
         "milestones": {"caption": "Milestones overdue or at risk", "css": "exceptions", "note": "",
                        "columns": ["Milestone", "Status", "What", "Action", "Lead", "Slipped", "Latest update"],
-                       "rows": _milestone_exceptions(statuses)},
+                       "rows": milestones},
+        "milestones_board": _board_exceptions(milestones),
         "risks": {"caption": f"Open risks scoring {RISK_APPETITE} or more (likelihood × impact)", "css": "exceptions",
                   "note": "", "columns": ["Risk", "Title", "Owner", "Score now", "Target score", "Plan actions"],
                   "rows": _risk_exceptions(engine)},

@@ -37,7 +37,7 @@ XLSX_README = (
     "numerator, denominator and value are unrounded and not suppressed (as computed).",
     "as_displayed is the value exactly as the PDF shows it: rounded, and 'c' where a small "
     "number (1 to 4) is suppressed.",
-    "Definitions of every measure are in the PDF's data dictionary (Appendix B).",
+    "Definitions of every measure are in the data dictionary of the PDF's annex (…-annex.pdf).",
 )
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from pipeline.analysis.oba import load_oba_settings
 from pipeline.definitions.registry import registry_by_id
+from pipeline.files import write_text_atomic
 from pipeline.periods import month_range, parse_period, period_start, shift_period
 from pipeline.reports.formatting import date_label, format_value, period_label
 from pipeline.reports.history import read_history
@@ -159,9 +160,10 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
 
 
 def render_stocktake(engine: sa.Engine, period: str, out_dir: Path, *, area_name: str, produced_on: date) -> Path:
-    """Render the quarter's stocktake PDF into ``out_dir`` (written atomically)."""
+    """Render the quarter's stocktake PDF into ``out_dir``, and its HTML twin beside it (both written atomically)."""
     started = time.perf_counter()
     context = build_stocktake_context(engine, period, area_name=area_name, produced_on=produced_on)
     path = write_pdf(render_html(context, template="stocktake.html"), Path(out_dir) / stocktake_name(period))
-    log.info("rendered %s in %.1f s", path, time.perf_counter() - started)
+    write_text_atomic(path.with_suffix(".html"), render_html({**context, "twin": True}, template="stocktake.html"))
+    log.info("rendered %s and its HTML twin in %.1f s", path, time.perf_counter() - started)
     return path

@@ -49,20 +49,22 @@ def monthly(dagbag, airflow_db, dag_inbox, tmp_path_factory):
         pack = data / "packs" / PERIOD
         measures = (pack / f"measures-{PERIOD}.csv").read_text(encoding="utf-8")
         text = pdf_text(pack / f"SEND-highlight-report-{PERIOD}.pdf")
+        annex = pdf_text(pack / f"SEND-highlight-report-{PERIOD}-annex.pdf")
         second, again = run_month(dagbag, monkeypatch, data, dag_inbox)
-    return {"data": data, "pack": pack, "run": first, "states": states, "measures": measures, "text": text,
+    return {"data": data, "pack": pack, "run": first, "states": states, "measures": measures, "text": text, "annex": annex,
             "rerun": second, "rerun_states": again}
 
 
 def test_the_run_succeeds_with_every_task(monthly):
     assert monthly["run"].state == "success"
     assert set(monthly["states"].values()) == {"success"}
-    assert len(monthly["states"]) == 5 * 4 + 2 + 7  # a group a feed, two waits, month ... check_feeds
+    assert len(monthly["states"]) == 7 * 4 + 3 + 7  # a group a feed, three waits, month ... check_feeds
 
 
 def test_the_pack_folder_is_where_the_readme_says(monthly):
     names = sorted(p.name for p in monthly["pack"].iterdir())
-    assert names == sorted([f"SEND-highlight-report-{PERIOD}.pdf", f"measures-{PERIOD}.csv",
+    assert names == sorted([f"SEND-highlight-report-{PERIOD}.pdf", f"SEND-highlight-report-{PERIOD}-annex.pdf",
+                            f"SEND-highlight-report-{PERIOD}.html", f"measures-{PERIOD}.csv",
                             f"measures-{PERIOD}.xlsx", f"validation-report-{PERIOD}.csv",
                             f"validation-report-{PERIOD}.md", f"ehcp-audit-sample-{PERIOD}.csv"])
     manifest = json.loads((monthly["data"] / "packs" / "manifest.json").read_text(encoding="utf-8"))
@@ -91,7 +93,7 @@ def test_the_pdf_is_tagged_english_and_has_every_section(monthly):
     assert bool(catalog["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en-GB"
     assert reader.metadata.title.startswith("SEND highlight report, October 2026")
-    text = squash(monthly["text"])
+    text = squash(monthly["text"] + monthly["annex"])  # the board's PDF and its annex
     for heading in SECTION_HEADINGS.values():
         assert squash(heading) in text, heading
 

@@ -68,7 +68,12 @@ def _training_text(data: ReportData) -> str:
 
 
 def comparison_table(comparison: dict) -> dict:
-    """DfE's December-February figures for 16-17 year olds NEET or not known beside England, region and neighbours."""
+    """DfE's December-February figures for 16-17 year olds NEET or not known beside England, region and neighbours.
+
+    Which years the figures are for goes in the caption when every row shares them, else in a column.
+    """
+    years = {row["years"] for row in comparison["rows"]}
+    one_span = len(years) == 1
     rows = []
     for row in comparison["rows"]:
         group = row["breakdown"].split("=", 1)[-1]
@@ -77,15 +82,16 @@ def comparison_table(comparison: dict) -> dict:
         published = [f"{row[k]:.1f}%" if row[k] is not None else "not published"
                      for k in ("england", "region", "neighbours")]
         rank = (f"{row['rank']} of {row['ranked_out_of']} (quartile {row['quartile']})" if row["rank"] else "-")
-        rows.append(table_row(YOUNG_GROUPS[group], [num_cell(area), *map(num_cell, published), text_cell(rank),
-                                                    text_cell(row["years"])]))
+        cells = [num_cell(area), *map(num_cell, published), text_cell(rank)]
+        rows.append(table_row(YOUNG_GROUPS[group], cells if one_span else [*cells, text_cell(row["years"])]))
     columns = ["Group", f"Area, {comparison['label']}", "England", "Region", "Statistical neighbours (average)",
-               "Rank among areas (1 = fewest)", "Which years"]
+               "Rank among areas (1 = fewest)", *([] if one_span else ["Which years"])]
+    caption = "16-17 year olds NEET or not known: how the area compares" + (f" ({years.pop()})" if one_span else "")
     note = ("DfE counts NEET and not known as the average of December, January and February, so the area's figure "
             "here is the average of its own December, January and February counts, not this month's. England, the "
             "region and the neighbours are DfE's published figures (Participation in education, training and NEET "
             "age 16 to 17 by local authority, NCCIS): the latest published year, which may be an earlier winter.")
-    return table_block("16-17 year olds NEET or not known: how the area compares", columns, rows, note)
+    return table_block(caption, columns, rows, note)
 
 
 def adulthood_section(data: ReportData, comparison: Callable[[], dict] | None = None) -> dict:

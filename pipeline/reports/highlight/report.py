@@ -22,7 +22,9 @@ import sqlalchemy as sa
 
 from pipeline.analysis.oba import CONFIG_PATH as OBA_CONFIG_PATH, load_oba_settings
 from pipeline.definitions.registry import load_registry
+from pipeline.files import write_text_atomic
 from pipeline.periods import month_range, parse_period, shift_period
+from pipeline.reports.charts import TABLE_NOTE
 from pipeline.reports.benchmarks import benchmark_section, neet_comparison
 from pipeline.reports.formatting import as_date, period_label
 from pipeline.reports.highlight.adulthood import adulthood_section
@@ -53,8 +55,8 @@ SECTION_HEADINGS = {
     "spc": "Statistical process control charts",
     "oba": "Outcomes-Based Accountability: scorecards and turning the curve",
     "quality": "Appendix A: data quality",
-    "dictionary": "Appendix B: data dictionary",
-    "glossary": "Appendix C: words used in this report",
+    "dictionary": "Data dictionary: every measure defined",
+    "glossary": "Appendix B: words used in this report",
 }
 
 
@@ -126,7 +128,15 @@ def build_context(
         "quality": quality_section(read_validation_rows(validation_csv)),
         "dictionary": dictionary_section(registry),
         "period": period_label(period),
+        "table_note": TABLE_NOTE,  # a chart's words point at its table: in the board's PDF that is in the annex
+        "annex_note": "The numbers, month by month, are in the annex of this report.",
     }
+
+
+def highlight_names(period: str) -> dict[str, str]:
+    """The file names of a month's highlight report: the board PDF, its annex and their HTML twin."""
+    return {"board": f"SEND-highlight-report-{period}.pdf", "annex": f"SEND-highlight-report-{period}-annex.pdf",
+            "twin": f"SEND-highlight-report-{period}.html"}
 
 
 def render_highlight_report(
@@ -141,7 +151,12 @@ def render_highlight_report(
     nhs_provider_code: str | None = None,
     la_code: str | None = None,
 ) -> Path:
-    """Render the period's highlight report to ``out_dir/SEND-highlight-report-<period>.pdf``.
+    """Render the period's highlight report into ``out_dir``: the board PDF, its annex and their HTML twin.
+
+    The board's PDF (``SEND-highlight-report-<period>.pdf``) puts the verdict first and keeps to 16
+    pages before its appendices; the annex PDF (``...-annex.pdf``) holds the month-by-month tables,
+    the turn-the-curve pages and the data dictionary; the HTML file is both, for screen readers and
+    phones. Each is written atomically (a temporary name in ``out_dir``, then a rename).
 
     Parameters
     ----------
@@ -168,12 +183,18 @@ def render_highlight_report(
     Returns
     -------
     Path
-        The PDF, written atomically (a temporary name in ``out_dir``, then a rename).
+        The board's PDF.
     """
     started = time.perf_counter()
     context = build_context(engine, period, area_name=area_name, produced_on=produced_on,
                             validation_csv=validation_csv, history_months=history_months,
                             nhs_provider_code=nhs_provider_code, la_code=la_code)
-    path = write_pdf(render_html(context), Path(out_dir) / f"SEND-highlight-report-{period}.pdf")
-    log.info("rendered %s in %.1f s", path, time.perf_counter() - started)
+    names, out_dir = highlight_names(period), Path(out_dir)
+    annex_title = context["doc"]["title"].replace("SEND highlight report", "SEND highlight report annex", 1)
+    path = write_pdf(render_html({**context, "part": "board"}), out_dir / names["board"])
+    write_pdf(render_html({**context, "part": "annex", "doc": {**context["doc"], "title": annex_title}},
+                          template="highlight_annex.html"), out_dir / names["annex"])
+    write_text_atomic(out_dir / names["twin"],
+                      render_html({**context, "part": "html", "twin": True}, template="highlight_twin.html"))
+    log.info("rendered %s, its annex and its HTML twin in %.1f s", path, time.perf_counter() - started)
     return path

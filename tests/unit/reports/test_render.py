@@ -26,7 +26,8 @@ from pipeline.reports.formatting import (SUPPRESSION_NOTE, count_text, date_labe
                                          period_label)
 from pipeline.reports.highlight.adulthood import TRENDS
 from pipeline.reports.highlight.cover import headline_measures
-from pipeline.reports.highlight.report import SECTION_HEADINGS, RenderError, build_context, render_highlight_report
+from pipeline.reports.highlight.report import (SECTION_HEADINGS, RenderError, build_context, highlight_names,
+                                               render_highlight_report)
 from pipeline.reports.highlight.therapies import SERVICE_LABELS, THERAPY_COLUMNS
 from pipeline.reports.history import read_history
 from pipeline.reports.pdf import render_html
@@ -191,8 +192,11 @@ def built(tmp_path_factory):
     pdf = render_highlight_report(engine, PERIOD, out, area_name=AREA, produced_on=PRODUCED,
                                          validation_csv=validation)
     reader = pypdf.PdfReader(pdf)
+    pages = [p.extract_text() for p in reader.pages]
+    annex = [p.extract_text() for p in pypdf.PdfReader(out / highlight_names(PERIOD)["annex"]).pages]
     yield {"engine": engine, "pdf": pdf, "out": out, "validation": validation, "folder": folder,
-           "reader": reader, "pages": [p.extract_text() for p in reader.pages]}
+           "reader": reader, "pages": pages, "annex": annex, "both": pages + annex,
+           "twin": (out / highlight_names(PERIOD)["twin"]).read_text(encoding="utf-8")}
     engine.dispose()
 
 
@@ -212,7 +216,8 @@ def page_with(pages: list[str], heading: str, following: int = 0) -> str:
 
 def test_the_pdf_is_written_atomically_with_its_name(built):
     assert built["pdf"] == built["out"] / f"SEND-highlight-report-{PERIOD}.pdf"
-    assert [p.name for p in built["out"].iterdir()] == [built["pdf"].name]  # no temporary file left
+    names = highlight_names(PERIOD)
+    assert sorted(p.name for p in built["out"].iterdir()) == sorted(names.values())  # no temporary file left
 
 
 def test_the_pdf_is_tagged_in_english_with_a_title(built):
@@ -227,7 +232,7 @@ def test_the_pdf_is_tagged_in_english_with_a_title(built):
 
 
 def test_every_section_heading_is_in_the_text(built):
-    text = squash("".join(built["pages"]))
+    text = squash("".join(built["both"]))
     for heading in SECTION_HEADINGS.values():
         assert squash(heading) in text, heading
     for service in SERVICE_LABELS.values():
@@ -271,11 +276,11 @@ def test_the_pack_opens_with_the_spc_icon_summary_and_has_a_chart_a_series(built
 
 
 def test_small_numbers_are_shown_as_c_with_a_note(built):
-    text = "\n".join(built["pages"])
+    text = "\n".join(built["both"])
     assert squash(SUPPRESSION_NOTE) in squash(text)
     assert squash("Alternative provision c c c") in squash(text)  # plans, rate, last month
     assert squash("Hearing impairment (HI) c c c") in squash(text)
-    overview = squash(page_with(built["pages"], "Therapy waits at the end of October 2026"))
+    overview = squash(page_with(built["pages"], "Therapy waits at the end of October 2026", following=1))
     registry = {m.id: m for m in load_registry()}
     shown = [format_value(read_history(built["engine"], PERIOD, 1).row(m, "service=OT", PERIOD),
                                  registry[m].unit) for m, _ in THERAPY_COLUMNS]
@@ -284,7 +289,7 @@ def test_small_numbers_are_shown_as_c_with_a_note(built):
 
 
 def test_the_appendices_say_what_was_refused_and_define_every_measure(built):
-    text = squash("".join(built["pages"]))
+    text = squash("".join(built["both"]))
     assert squash("Children's therapy waiting lists, extract of 5 November 2026: referral_received_date is not "
                   "a date on 2 rows.") in text
     assert squash("1 pupil appears twice in the census.") in text
@@ -311,7 +316,7 @@ def context(built):
 
 
 def test_every_chart_is_an_svg_image_with_title_desc_and_alt(context):
-    html = render_html(context)
+    html = render_html({**context, "part": "html", "twin": True}, template="highlight_twin.html")
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"', html)
     curves = sum(len(a.headlines) for a in load_oba_settings(registry_by_id()))
     assert len(images) == html.count("<img") == 4 + 2 + 5 * 6 + len(TRENDS) + len(SPC_SERIES) + curves
@@ -334,7 +339,7 @@ def test_a_month_with_nothing_stale_has_no_stale_warning(built):
     previous = shift_period(PERIOD, -1)
     ctx = build_context(built["engine"], previous, area_name=AREA, produced_on=PRODUCED)
     assert ctx["cover"]["stale"] == ""
-    html = render_html(ctx)
+    html = render_html({**ctx, "part": "board"})
     assert "Some data in this report is stale" not in html and "No validation report was available" in html
     assert ctx["ehcp"]["trend"]["table"]["rows"][0]["header"] == "Sep 2026"
 
@@ -394,7 +399,7 @@ def test_the_comparison_with_england_has_a_row_a_benchmarked_measure(built):
 
 
 def test_the_oba_pages_have_each_area_and_say_what_is_not_yet_written(built):
-    text = squash("".join(built["pages"]))
+    text = squash("".join(built["both"]))
     assert squash(SECTION_HEADINGS["oba"]) in text
     for area in load_oba_settings(registry_by_id()):
         assert squash(f"Area of concern {area.ref}: {area.title}") in text
@@ -420,3 +425,40 @@ def test_preparing_for_adulthood_page_shows_groups_training_and_trends(built):
     assert squash(format_value(history.row("post19_eet", "all", PERIOD), "percent") + " of 19-24 year olds") in page
     for _, _, title in TRENDS:
         assert squash(title) in page
+
+
+def _appendix_start(pages: list[str]) -> int:
+    return next(n for n, p in enumerate(pages) if squash(SECTION_HEADINGS["quality"]) in squash(p))
+
+
+def test_the_board_reads_the_verdict_first_in_16_pages_and_the_annex_holds_the_detail(built):
+    pages, annex = built["pages"], built["annex"]
+    assert _appendix_start(pages) <= 16, "at most 16 pages before the appendices"
+    order = [SECTION_HEADINGS[k] for k in ("spc_summary", "programme", "summary")]
+    firsts = [next(n for n, p in enumerate(pages) if squash(h) in squash(p)) for h in order]
+    assert firsts == sorted(firsts) and firsts[0] == 1, "icon summary, then exceptions and programme, then headlines"
+    board, rest = squash("".join(pages)), squash("".join(annex))
+    assert squash(SECTION_HEADINGS["dictionary"]) not in board and squash(SECTION_HEADINGS["dictionary"]) in rest
+    for title in ("month by month (newest first)", "Has the curve turned?"):
+        assert squash(title) not in board and squash(title) in rest, title
+    for _, _, title in SPC_SERIES:  # every chart stays in the board's PDF, with its verdict in words
+        assert squash(title) in board, title
+    assert squash("Variation:") in board and squash("The numbers, month by month, are in the annex") not in board
+
+
+def test_board_charts_point_to_the_annex_for_their_numbers(context):
+    html = render_html({**context, "part": "board"})
+    alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]*)"', html)
+    assert alts and all("in the annex of this report" in a and "table that follows" not in a for a in alts)
+
+
+def test_the_html_twin_is_one_accessible_file_with_everything(built):
+    html = built["twin"]
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in html
+    assert '<a class="skip-link" href="#main">' in html and '<main id="main">' in html
+    assert 'rel="stylesheet"' not in html and "<style>" in html  # self-contained beside the PDFs
+    assert html.count("<h1") == 1
+    for key, heading in SECTION_HEADINGS.items():
+        assert f'href="#{key}"' in html and f'id="{key}"' in html, key
+    assert html.count('class="table-wrap" role="region"') == html.count("<table")
+    assert "month by month (newest first)" in html and "Turning the curve" in html
