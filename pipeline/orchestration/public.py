@@ -1,0 +1,72 @@
+"""What the DAG ``send_public_dashboard`` calls: the month from the run, then the public site.
+
+The site is written to ``<data>/public/`` (:func:`pipeline.reports.public.site.write_site`)
+from the same warehouse as the month's board pack, dated as the pack is (the day after the
+month), so re-running a month writes the same files. ``SEND_PUBLIC_PACKS_URL`` (optional)
+is the address the site's "Board reports" link goes to; without it there is no link, as the
+council copies only the ``public`` folder to its website.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.config import load_settings
+from pipeline.orchestration import run
+
+log = logging.getLogger(__name__)
+
+PUBLIC_DIR_NAME = "public"
+HOW_TO_RUN = ('Trigger send_public_dashboard with the config {"period": "YYYY-MM"} ("Trigger" in the UI, or '
+              '`airflow dags trigger send_public_dashboard -c \'{"period": "2026-10"}\'`).')
+
+
+def public_dir(data_dir: Path) -> Path:
+    """Where the site is written: ``<data>/public``."""
+    return Path(data_dir) / PUBLIC_DIR_NAME
+
+
+def period_of_run(params: dict | None, asset_events: dict | None = None,
+                  data_interval_start: datetime | None = None) -> str:
+    """The month of a run: the ``period`` param, else the monthly pack's asset event, never the clock.
+
+    A run the monthly pack started takes the newest ``period`` of its triggering events'
+    ``extra``; a manual run needs the param. Fails the task (with what to do) otherwise.
+    """
+    from pipeline.periods import PeriodError, parse_period
+
+    period = (params or {}).get("period")
+    if not period:
+        months = [str(e.extra["period"]) for events in (asset_events or {}).values() for e in events
+                  if getattr(e, "extra", None) and e.extra.get("period")]
+        period = max(months) if months else None
+    if not period:
+        _fail("This run has neither a period param nor a monthly pack event, so it has no month. " + HOW_TO_RUN)
+    try:
+        parse_period(str(period))
+    except PeriodError as exc:
+        _fail(f"The period {period!r} is not a month: {exc} {HOW_TO_RUN}")
+    return str(period)
+
+
+def _fail(message: str) -> None:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    log.error(message)
+    raise AirflowFailException(message)
+
+
+def write_public_site(period: str) -> str:
+    """Write the month's public site; returns the site's folder (as text, for XCom)."""
+    from pipeline.reports.public.site import write_site
+
+    settings = load_settings()
+    folder = public_dir(settings.data_dir)
+    with run.open_warehouse(settings) as engine:
+        written = write_site(engine, period, folder, area_name=settings.area_name,
+                             produced_on=run.produced_on(period), la_code=settings.la_code,
+                             packs_url=os.environ.get("SEND_PUBLIC_PACKS_URL") or None)
+    log.info("the public site for %s: %d files in %s", period, len(written), folder)
+    return str(folder)
