@@ -20,7 +20,7 @@ DEMO_ENV := AIRFLOW_HOME=$(DATA)/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/da
   AIRFLOW__CORE__LOAD_EXAMPLES=False GX_ANALYTICS_ENABLED=false \
   SEND_DATA_DIR=$(DATA) SEND_INBOX_DIR=$(DATA)/inbox SEND_NHS_PROVIDER_CODE=RXL
 
-.PHONY: help venv system-deps services test bench demo-data demo up down status airflow clean
+.PHONY: help venv system-deps browser services test bench demo-data demo up down status airflow clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,7 +45,24 @@ system-deps:  ## install WeasyPrint's Debian libraries when missing (needs root 
 	    (apt-get install -y -q $$missing >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null)); \
 	  else echo "please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; fi
 
-test: venv system-deps services  ## run the whole test suite (the stack tests need PostgreSQL and Redis on 127.0.0.1)
+# The browser checks (tests/browser): Debian's Chromium, never a downloaded one, and axe-core with
+# puppeteer-core pinned in tools/browser/package-lock.json.
+BROWSER_DEBS := chromium fonts-dejavu-core
+BROWSER_DIR  := tools/browser
+
+browser:  ## install Debian's chromium and the pinned node packages of the browser checks, when missing
+	@missing=""; test -x /usr/bin/chromium || missing="$(BROWSER_DEBS)"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $$missing"; \
+	    (apt-get install -y -q $$missing >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null)); \
+	  else echo "please install: $$missing (sudo apt-get install $$missing)"; exit 1; fi; fi
+	@if [ ! -d $(BROWSER_DIR)/node_modules ] || [ $(BROWSER_DIR)/package-lock.json -nt $(BROWSER_DIR)/node_modules ]; then \
+	  echo "npm ci --prefix $(BROWSER_DIR)"; \
+	  npm ci --prefix $(BROWSER_DIR) --no-audit --no-fund --loglevel=error && touch $(BROWSER_DIR)/node_modules; fi
+
+test: venv system-deps browser services  ## run the whole test suite (the stack tests need PostgreSQL and Redis on 127.0.0.1)
 	$(PY) -m pytest
 
 bench: venv  ## time every stage at one LA and at national size (prints numbers)
