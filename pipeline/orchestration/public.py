@@ -1,6 +1,7 @@
 """What the DAG ``send_public_dashboard`` calls: the month from the run, then the public site.
 
-The site is written to ``<data>/public/`` (:func:`pipeline.reports.public.site.write_site`)
+The site is written to ``<data>/public/`` (:func:`pipeline.reports.public.site.write_site`), with
+the month's Easy Read page and PDF in ``easy-read/`` (:func:`pipeline.reports.easy_read.render_easy_read`),
 from the same warehouse as the month's board pack, dated as the pack is (the day after the
 month), so re-running a month writes the same files. ``SEND_PUBLIC_PACKS_URL`` (optional)
 is the address the site's "Board reports" link goes to; without it there is no link, as the
@@ -60,13 +61,16 @@ def _fail(message: str) -> None:
 
 def write_public_site(period: str) -> str:
     """Write the month's public site; returns the site's folder (as text, for XCom)."""
-    from pipeline.reports.public.site import write_site
+    from pipeline.reports.easy_read import render_easy_read
+    from pipeline.reports.public.site import EASY_READ, write_site
 
     settings = load_settings()
     folder = public_dir(settings.data_dir)
+    produced_on = run.produced_on(period)
     with run.open_warehouse(settings) as engine:
-        written = write_site(engine, period, folder, area_name=settings.area_name,
-                             produced_on=run.produced_on(period), la_code=settings.la_code,
-                             packs_url=os.environ.get("SEND_PUBLIC_PACKS_URL") or None)
-    log.info("the public site for %s: %d files in %s", period, len(written), folder)
+        written = write_site(engine, period, folder, area_name=settings.area_name, produced_on=produced_on,
+                             la_code=settings.la_code, packs_url=os.environ.get("SEND_PUBLIC_PACKS_URL") or None)
+        written += render_easy_read(engine, period, (folder / EASY_READ).parent, area_name=settings.area_name,
+                                    produced_on=produced_on)
+    log.info("the public site for %s (with its Easy Read page and PDF): %d files in %s", period, len(written), folder)
     return str(folder)
