@@ -90,9 +90,16 @@ demo: venv system-deps  ## the demo pack: synthetic feeds, 23 months of history,
 	  grep -a "DagRun Finished" $(DATA)/airflow/demo-stocktake.log | grep -q "state=success" \
 	  || (grep -a -E "error|Error" $(DATA)/airflow/demo-stocktake.log | tail -20; \
 	      echo "the stocktake run failed: see $(DATA)/airflow/demo-stocktake.log"; exit 1)
+	@echo "airflow dags test send_public_dashboard (the public site for $(DEMO_PERIOD); the scheduler runs it after each pack)"
+	@$(DEMO_ENV) $(VENV)/bin/airflow dags test send_public_dashboard -c '{"period": "$(DEMO_PERIOD)"}' > $(DATA)/airflow/demo-public.log 2>&1; \
+	  grep -a "DagRun Finished" $(DATA)/airflow/demo-public.log | grep -q "state=success" \
+	  || (grep -a -E "error|Error" $(DATA)/airflow/demo-public.log | tail -20; \
+	      echo "the public site run failed: see $(DATA)/airflow/demo-public.log"; exit 1)
 	@echo "The highlight report: $(DATA)/packs/$(DEMO_PERIOD)/SEND-highlight-report-$(DEMO_PERIOD).pdf"
+	@echo "  its annex and HTML version: SEND-highlight-report-$(DEMO_PERIOD)-annex.pdf, SEND-highlight-report-$(DEMO_PERIOD).html"
 	@echo "The quarterly stocktake: $(DATA)/packs/2026-09/SEND-quarterly-stocktake-2026-Q3.pdf"
 	@echo "Every pack: $(DATA)/packs/index.html"
+	@echo "The public site: $(DATA)/public/index.html (Easy Read: $(DATA)/public/easy-read/index.html)"
 
 # The production stack on this machine (pipeline/orchestration/stack.py; settings shared with compose in stack.env).
 STACK_ENV := SEND_DATA_DIR=$${SEND_DATA_DIR:-$(DATA)}

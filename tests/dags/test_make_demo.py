@@ -28,3 +28,7 @@ def test_make_demo_runs_airflow_and_says_where_the_pdf_is(tmp_path):
     assert (data / "packs" / "2026-09" / "measures-2026-09.csv").exists()  # the history month
     stocktake = data / "packs" / "2026-09" / "SEND-quarterly-stocktake-2026-Q3.pdf"
     assert f"The quarterly stocktake: {stocktake}" in done.stdout and len(pypdf.PdfReader(stocktake).pages) > 3
+    site = data / "public" / "index.html"
+    assert f"The public site: {site}" in done.stdout and '<html lang="en-GB">' in site.read_text(encoding="utf-8")
+    assert (data / "public" / "easy-read" / "SEND-easy-read-2026-10.pdf").is_file()
+    assert (data / "packs" / "2026-10" / "SEND-highlight-report-2026-10-annex.pdf").is_file()
