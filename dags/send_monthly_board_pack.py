@@ -72,14 +72,16 @@ def this_month() -> str:
 class WaitForDelivery(BaseOperator):
     """Waits in the triggerer until the feed's delivery for the month is in the inbox, or the cut-off passes."""
 
-    def __init__(self, *, feed: str, **kwargs) -> None:
+    template_fields = ("area",)  # resolves the area a mapped task group hands it
+
+    def __init__(self, *, feed: str, area: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.feed = feed
+        self.feed, self.area = feed, area
 
     def execute(self, context) -> None:
         from pipeline.orchestration import tasks
 
-        trigger = tasks.wait_for(self.feed, this_month())
+        trigger = tasks.wait_for(self.feed, this_month(), self.area)
         if trigger is not None:
             self.defer(trigger=trigger, method_name="resume")
 
@@ -94,76 +96,91 @@ def month() -> str:
     return this_month()
 
 
-@task(pool=POOL)
-def prepare_warehouse() -> None:
+@task
+def areas() -> list:
     from pipeline.orchestration import tasks
 
-    tasks.prepare()
+    return tasks.areas()
+
+
+@task(pool=POOL)
+def prepare_warehouse(area: str | None) -> None:
+    from pipeline.orchestration import tasks
+
+    tasks.prepare(area)
 
 
 @task(pool=POOL)  # reads which deliveries the warehouse already holds
-def land(feed: str) -> int:
+def land(feed: str, area: str | None) -> int:
     from pipeline.orchestration import tasks
 
-    return tasks.land(feed, this_month())
+    return tasks.land(feed, this_month(), area)
 
 
 @task
-def stage(feed: str) -> list[str]:
+def stage(feed: str, area: str | None) -> list[str]:
     from pipeline.orchestration import tasks
 
-    return tasks.stage(feed, this_month())
+    return tasks.stage(feed, this_month(), area)
 
 
 @task
-def validate(feed: str) -> None:
+def validate(feed: str, area: str | None) -> None:
     from pipeline.orchestration import tasks
 
-    tasks.validate(feed, this_month())
+    tasks.validate(feed, this_month(), area)
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
-def load(feed: str) -> int:
+def load(feed: str, area: str | None) -> int:
     from pipeline.orchestration import tasks
 
-    return tasks.load(feed, this_month())
+    return tasks.load(feed, this_month(), area)
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)
-def build_measures() -> list[str]:
+def build_measures(area: str | None) -> list[str]:
     from pipeline.orchestration import tasks
 
-    return tasks.build(this_month())
+    return tasks.build(this_month(), area)
 
 
-@task(pool=POOL)
-def render_report() -> str:
+@task(trigger_rule=TriggerRule.ALL_DONE)
+def places() -> str | None:
     from pipeline.orchestration import tasks
 
-    return tasks.render(this_month())
+    return tasks.places(this_month())
+
+
+@task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)  # after the places page, whether or not it could be drawn
+def render_report(area: str | None) -> str:
+    from pipeline.orchestration import tasks
+
+    return tasks.render(this_month(), area)
 
 
 @task(pool=POOL, outlets=[MONTHLY_PACK])
-def publish_pack(pdf: str, outlet_events=None) -> str:
+def publish_pack(pdf: str, area: str | None, outlet_events=None) -> str:
     from pipeline.orchestration import tasks
 
-    outlet_events[MONTHLY_PACK].extra = {"period": this_month(), "pdf": pdf}  # what a follower DAG reads
-    tasks.publish(this_month(), pdf)
+    # what a follower DAG reads: the month, the area, and the PDF where every host can reach it
+    outlet_events[MONTHLY_PACK].extra = {"period": this_month(), "area": area, "pdf": tasks.pdf_location(pdf, area)}
+    tasks.publish(this_month(), pdf, area)
     return pdf
 
 
 @task
-def deliver_pack(pdf: str) -> bool:
+def deliver_pack(pdf: str, area: str | None) -> bool:
     from pipeline.orchestration import tasks
 
-    return tasks.deliver(this_month(), pdf)
+    return tasks.deliver(this_month(), pdf, area=area)
 
 
 @task(trigger_rule=TriggerRule.ALL_DONE)
-def check_feeds() -> None:
+def check_feeds(area: str | None) -> None:
     from pipeline.orchestration import tasks
 
-    tasks.check_feeds(this_month())
+    tasks.check_feeds(this_month(), area)
 
 
 @dag(
@@ -183,16 +200,27 @@ def check_feeds() -> None:
 )
 def send_monthly_board_pack():
     @task_group
-    def feed_steps(feed: str):
-        waiting = [WaitForDelivery(task_id="wait", feed=feed)] if feed in WAITED else []
-        chain(*waiting, land(feed), stage(feed), validate(feed), load(feed))
+    def feed_steps(feed: str, area):
+        waiting = [WaitForDelivery(task_id="wait", feed=feed, area=area)] if feed in WAITED else []
+        chain(*waiting, land(feed, area), stage(feed, area), validate(feed, area), load(feed, area))
 
-    feeds = {feed: feed_steps.override(group_id=feed)(feed) for feed in FEEDS}
-    feeds["reference"] >> feeds["workforce"]  # the training log's schools are checked against establishments.csv
-    pdf = render_report()
-    month() >> prepare_warehouse() >> list(feeds.values()) >> build_measures() >> pdf
-    published = publish_pack(pdf)
-    deliver_pack(published) >> check_feeds()
+    # Each area of partnership/areas.yaml (one default area without it) is a map index of these
+    # groups: its feeds, measures and pack are its own task instances, run side by side by the
+    # workers, and one area's refused delivery fails that area's tasks alone.
+    @task_group(prefix_group_id=False)
+    def area_month(area):
+        feeds = {feed: feed_steps.override(group_id=feed)(feed, area) for feed in FEEDS}
+        feeds["reference"] >> feeds["workforce"]  # the training log's schools are checked against establishments.csv
+        prepare_warehouse(area) >> list(feeds.values()) >> build_measures(area)
+
+    @task_group(prefix_group_id=False)
+    def area_pack(area):
+        published = publish_pack(render_report(area), area)
+        deliver_pack(published, area) >> check_feeds(area)
+
+    codes = areas()
+    month() >> codes
+    area_month.expand(area=codes) >> places() >> area_pack.expand(area=codes)
 
 
 send_monthly_board_pack()

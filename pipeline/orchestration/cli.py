@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     synthetic.add_argument("--seed", type=int, default=20251, help="random seed (same seed, same bytes)")
     synthetic.add_argument("--end-period", default="2026-10", help="last month with a snapshot (YYYY-MM)")
     synthetic.add_argument("--months", type=int, default=36, help="number of monthly snapshots")
+    synthetic.add_argument("--la-code", type=int, default=890, help="the DfE LA number the extracts carry")
 
     validate = commands.add_parser("validate", help="check an inbox without loading it")
     validate.add_argument("--inbox", type=Path, required=True)
@@ -56,7 +57,8 @@ def _cmd_synthetic(args) -> int:
     from pipeline.synthetic.inbox import write_inbox
 
     parse_period(args.end_period)
-    summary = write_inbox(args.out, scale=args.scale, seed=args.seed, end_period=args.end_period, months=args.months)
+    summary = write_inbox(args.out, scale=args.scale, seed=args.seed, end_period=args.end_period, months=args.months,
+                          la_code=args.la_code)
     log.info("synthetic inbox written to %s: %s", args.out, summary)
     return 0
 

@@ -180,12 +180,15 @@ def produced_on(period: str) -> date:
 
 def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
     """Render the period's highlight report PDF into its pack folder."""
+    from pipeline.orchestration.places import section as places_section
     from pipeline.reports.highlight.report import render_highlight_report
 
     return render_highlight_report(engine, period, settings.packs_dir / period, area_name=settings.area_name,
                                    produced_on=produced_on(period),
                                    validation_csv=settings.reports_dir / period / "validation-report.csv",
-                                   nhs_provider_code=settings.nhs_provider_code, la_code=settings.la_code)
+                                   nhs_provider_code=settings.nhs_provider_code, la_code=settings.la_code,
+                                   spc_config=settings.spc_config, oba_config=settings.oba_config,
+                                   places=places_section(period, settings))
 
 
 def render_stocktake_period(period: str, settings: Settings, engine: sa.Engine) -> Path:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from pipeline.config import load_settings
 from pipeline.feeds.contracts import FEEDS
-from pipeline.orchestration import run, steps
+from pipeline.orchestration import handover, run, steps
 
 log = logging.getLogger(__name__)
 
@@ -67,107 +68,146 @@ def _fail(message: str) -> None:
     raise AirflowFailException(message)
 
 
-def wait_for(feed: str, period: str):
+def areas() -> list[str | None]:
+    """What the DAG maps over: the codes of ``partnership/areas.yaml``, or ``[None]`` for the one default area."""
+    from pipeline.areas import area_codes
+
+    codes = area_codes()
+    log.info("%d area%s: %s", len(codes), "" if len(codes) == 1 else "s", ", ".join(c or "default" for c in codes))
+    return codes
+
+
+def places(period: str) -> str | None:
+    """Render the places page (every area side by side) into the lead area's pack; None for one area."""
+    from pipeline.orchestration.places import write_places
+
+    path = write_places(period)
+    return str(path) if path else None
+
+
+def _whose(settings) -> str:
+    """``Blackpool (890): `` before a message when the run serves several areas."""
+    return f"{settings.area_name} ({settings.area_code}): " if settings.area_code else ""
+
+
+def wait_for(feed: str, period: str, area: str | None = None):
     """None when the feed's delivery for the month is in (or the cut-off has passed); else a trigger to wait on."""
     from pipeline.orchestration import waiting
 
-    return waiting.wait_or_trigger(feed, period, load_settings().inbox_dir)
+    return waiting.wait_or_trigger(feed, period, load_settings(area=area).inbox_dir)
 
 
-def prepare() -> None:
+def prepare(area: str | None = None) -> None:
     """Create any missing warehouse table, once, before the feeds' tasks run side by side."""
-    with run.open_warehouse(load_settings()):
+    with run.open_warehouse(load_settings(area=area)):
         pass
 
 
-def land(feed: str, period: str) -> int:
+def land(feed: str, period: str, area: str | None = None) -> int:
     """Land the feed's inbox deliveries and plan the period; returns the candidates' count."""
-    settings = load_settings()
-    with run.open_warehouse(settings) as engine:
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.feed_folders(feed, period)), run.open_warehouse(settings) as engine:
         return len(steps.land_feed(feed, period, settings.inbox_dir, settings, engine).candidates)
 
 
-def stage(feed: str, period: str) -> list[str]:
+def stage(feed: str, period: str, area: str | None = None) -> list[str]:
     """Stage the deliveries the period needs; returns their keys."""
-    return steps.stage_feed(feed, period, load_settings())
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.feed_folders(feed, period)):
+        return steps.stage_feed(feed, period, settings)
 
 
-def validate(feed: str, period: str) -> None:
+def validate(feed: str, period: str, area: str | None = None) -> None:
     """Validate them; fails the task when a delivery is refused (the load step still runs)."""
     from pipeline.feeds.contracts import first_line
 
-    settings = load_settings()
-    refused = steps.validate_feed(feed, period, settings)
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.feed_folders(feed, period)):
+        refused = steps.validate_feed(feed, period, settings)
     if refused:
         blocking = [f for findings in refused.values() for f in findings]
-        _fail(first_line(f"Refused {feed} {', '.join(refused)} (the load step keeps the last good delivery)",
+        _fail(first_line(f"{_whose(settings)}Refused {feed} {', '.join(refused)} "
+                         "(the load step keeps the last good delivery)",
                          blocking, settings.reports_dir / period / "validation-report.md"))
 
 
-def load(feed: str, period: str) -> int:
+def load(feed: str, period: str, area: str | None = None) -> int:
     """Load what passed (or the last good delivery); fails the task when one was refused."""
-    settings = load_settings()
-    with run.open_warehouse(settings) as engine:
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.feed_folders(feed, period)), run.open_warehouse(settings) as engine:
         outcomes = steps.load_feed(feed, period, settings, engine)
     if steps.refusal(outcomes):
-        _fail(steps.refusal(outcomes, settings.reports_dir / period / "validation-report.md"))
+        _fail(_whose(settings) + steps.refusal(outcomes, settings.reports_dir / period / "validation-report.md"))
     return sum(o.rows for o in outcomes)
 
 
-def build(period: str) -> list[str]:
+def build(period: str, area: str | None = None) -> list[str]:
     """Build the period's measures and reports; returns the stale feeds."""
-    settings = load_settings()
-    with run.open_warehouse(settings) as engine:
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.pack_folders(period)), run.open_warehouse(settings) as engine:
         return list(run.build_period(period, settings, engine).stale_feeds)
 
 
-def render(period: str) -> str:
+def render(period: str, area: str | None = None) -> str:
     """Render the highlight report PDF; returns its path."""
-    settings = load_settings()
-    with run.open_warehouse(settings) as engine:
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.pack_folders(period)), run.open_warehouse(settings) as engine:
         return str(run.render_period(period, settings, engine))
 
 
-def publish(period: str, pdf: str) -> str:
+def local_pdf(settings, period: str, pdf: str):
+    """The PDF another task rendered, in this host's data folder (the XCom holds the renderer's path)."""
+    from pathlib import Path
+
+    return settings.packs_dir / period / Path(pdf).name
+
+
+def pdf_location(pdf: str, area: str | None = None) -> str:
+    """Where a follower DAG on any host finds the PDF: its hand-over URL, or its path on the one disk."""
+    settings = load_settings(area=area)
+    return handover.location(settings, local_pdf(settings, Path(pdf).parent.name, pdf))
+
+
+def publish(period: str, pdf: str, area: str | None = None) -> str:
     """Publish the pack (XLSX, validation report, index, manifest); returns the pack folder."""
-    from pathlib import Path
-
-    settings = load_settings()
-    with run.open_warehouse(settings) as engine:
-        return str(run.publish_period(period, settings, engine, Path(pdf)))
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.pack_folders(period)), run.open_warehouse(settings) as engine:
+        return str(run.publish_period(period, settings, engine, local_pdf(settings, period, pdf)))
 
 
-def deliver(period: str, pdf: str, title: str = "SEND highlight report") -> bool:
+def deliver(period: str, pdf: str, title: str = "SEND highlight report", area: str | None = None) -> bool:
     """E-mail the published PDF to SEND_PACK_RECIPIENTS (once for the same bytes); True when sent."""
-    from pathlib import Path
-
     from pipeline.orchestration import delivery
     from pipeline.reports.formatting import period_label
     from pipeline.reports.highlight.blocks import FEED_LABELS
     from pipeline.reports.publish import stale_feeds_of
 
-    settings = load_settings()
-    with run.open_warehouse(settings) as engine:
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.pack_folders(period)), run.open_warehouse(settings) as engine:
         stale = [FEED_LABELS.get(feed, feed).lower() for feed in stale_feeds_of(engine, period)]
-    mail = delivery.compose(Path(pdf), title, period_label(period), stale, delivery.recipients_from_env())
-    return delivery.deliver_pack(settings.packs_dir, mail)
+        if settings.area_code:
+            title = f"{title}: {settings.area_name}"
+        mail = delivery.compose(local_pdf(settings, period, pdf), title, period_label(period), stale,
+                                delivery.recipients_from_env())
+        return delivery.deliver_pack(settings.packs_dir, mail)
 
 
-def check_feeds(period: str) -> None:
+def check_feeds(period: str, area: str | None = None) -> None:
     """Fail the run (after the pack is published) when a feed was refused or did not finish."""
     from pipeline.feeds.contracts import first_line
 
-    settings = load_settings()
-    refused, unfinished = run.refused_feeds(period, settings, FEEDS), run.unfinished_feeds(period, settings, FEEDS)
-    not_read = run.files_not_read(period, settings, FEEDS)
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.pack_folders(period)):
+        refused, unfinished = run.refused_feeds(period, settings, FEEDS), run.unfinished_feeds(period, settings, FEEDS)
+        not_read = run.files_not_read(period, settings, FEEDS)
     problems = [f"{feed} refused" for feed in refused] + [f"{feed} did not finish" for feed in unfinished]
     report = settings.reports_dir / period / "validation-report.md"
     if not_read:
-        _fail(first_line(f"Files in the inbox were not read for {period} (the export may have gone wrong)",
-                         not_read, report) + (f"; and {', '.join(problems)}" if problems else ""))
+        _fail(first_line(f"{_whose(settings)}Files in the inbox were not read for {period} (the export may have "
+                         "gone wrong)", not_read, report) + (f"; and {', '.join(problems)}" if problems else ""))
     if problems:
-        _fail(f"The {period} pack was published from the last good data but is stale ({', '.join(problems)}). "
-              f"See {report}.")
+        _fail(f"{_whose(settings)}The {period} pack was published from the last good data but is stale "
+              f"({', '.join(problems)}). See {report}.")
     log.info("every feed loaded for %s", period)
 
 
@@ -189,8 +229,8 @@ def quarter_end_period(data_interval_end: datetime | None, asset_events: dict | 
     return month if int(month[5:]) % 3 == 0 else None
 
 
-def stocktake(period: str) -> str:
+def stocktake(period: str, area: str | None = None) -> str:
     """Render the quarter's stocktake PDF; returns its path."""
-    settings = load_settings()
-    with run.open_warehouse(settings) as engine:
+    settings = load_settings(area=area)
+    with handover.shared(settings, handover.pack_folders(period)), run.open_warehouse(settings) as engine:
         return str(run.render_stocktake_period(period, settings, engine))

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.synthetic import calibration
 from pipeline.synthetic.calibration import (ALWAYS, ASSESS_NOT_ISSUED_PER_PLAN, ASSESS_WITHDRAWN_PER_PLAN, BOYS, C,
                                             CASELOAD_AGE, CAT_IN_LA, CAT_TYPES, CATS, ETHNICITY, ETHNICITY_P,
-                                            EXCEPTION_SHARE, GIRLS, LA_CODE, MALE_SHARE_PLANS, NEED_CODES, NEED_COUNTS,
+                                            EXCEPTION_SHARE, GIRLS, MALE_SHARE_PLANS, NEED_CODES, NEED_COUNTS,
                                             NEVER, NEW_PLAN_AGE, NEW_PLANS, OTHER_LAS, PHASE_TABLE, PLANS_JAN,
                                             PROVIDERS_WITHOUT_URN, REQ_NOT_ASSESS_SHARE, REQ_WITHDRAWN_SHARE,
                                             REQ_WITHIN_6WK, REQUEST_AGE, REQUESTS, SENSETTING, SURNAMES, TRACK_BY_NEED,
@@ -541,7 +542,7 @@ def _sen2_module(snap: Snapshot, serial: int) -> Table:
     cols = _keys("sen2", np.array([1]), None, None, "SEN2-")
     cols.update({"collection": ["SEN2"], "year": [d.year + (d.month >= 9)],
                  "referencedate": fmt_dates(np.array([snap.extract]), BLADE),
-                 "sourcelevel": ["L"], "lea": [LA_CODE], "softwarecode": ["SYNTH-EHCP"],
+                 "sourcelevel": ["L"], "lea": [calibration.LA_CODE], "softwarecode": ["SYNTH-EHCP"],
                  "release": ["1.4" if snap.v12 else "1.1"], "serialno": [serial],
                  "datetime": [stamp]})
     return cols

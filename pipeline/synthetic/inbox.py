@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.periods import period_end
+from pipeline.synthetic import calibration
 from pipeline.synthetic.common import (TABLE_HI, Timeline, academic_year_of, as_date, assign_serials, build_timeline,
                                        census_days, day_number, rng_for, upn_strings, year_of)
 from pipeline.synthetic.council_send import (KIND_NEW, Council, add_setting_text, build_needs, build_persons,
@@ -95,7 +96,7 @@ def _calibration(council: Council, ref: pd.DataFrame, timeline: Timeline) -> dic
 
 
 def write_inbox(out: Path, *, scale: float = 1.0, seed: int = 20251, end_period: str = "2026-10",
-                months: int = 36) -> dict:
+                months: int = 36, la_code: int = calibration.LA_CODE) -> dict:
     """Write a complete synthetic inbox under ``out`` and return a summary.
 
     Parameters
@@ -113,6 +114,9 @@ def write_inbox(out: Path, *, scale: float = 1.0, seed: int = 20251, end_period:
         The last reporting period, ``YYYY-MM``; its extract is dated the 5th of the next month.
     months
         How many monthly extracts to write, ending with ``end_period``.
+    la_code
+        The DfE LA number the extracts carry (SEN2 header, CCIS, establishments, population);
+        890 (Blackpool) unless a deployment of several areas is being simulated.
 
     Returns
     -------
@@ -123,7 +127,14 @@ def write_inbox(out: Path, *, scale: float = 1.0, seed: int = 20251, end_period:
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
-    out = Path(out)
+    default, calibration.LA_CODE = calibration.LA_CODE, int(la_code)  # read by each feed's module
+    try:
+        return _write_inbox(Path(out), scale, seed, end_period, months)
+    finally:
+        calibration.LA_CODE = default
+
+
+def _write_inbox(out: Path, scale: float, seed: int, end_period: str, months: int) -> dict:
     timeline = build_timeline(end_period, months)
     estate = build_estate(scale, seed)
     council = build_council(seed, timeline, scale, estate)

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.synthetic.calibration import (ALWAYS, BOYS, CATS, GIRLS, LA_CODE, NCCIS_ADULT_NEET, NCCIS_CONFIRM_DECAY,
+from pipeline.synthetic import calibration
+from pipeline.synthetic.calibration import (ALWAYS, BOYS, CATS, GIRLS, NCCIS_ADULT_NEET, NCCIS_CONFIRM_DECAY,
                                             NCCIS_EHCP_ADULT, NCCIS_EHCP_NEET, NCCIS_INCOMERS, NCCIS_LAPSE,
                                             NCCIS_LOST, NCCIS_NEET, NCCIS_OTHER, NCCIS_SEND_ADULTS, NCCIS_SWITCH,
                                             NCCIS_UNCONFIRMED, NEIGHBOUR_LAS, NEVER, SURNAMES, C)
@@ -162,7 +163,7 @@ def _add_details(youth: pd.DataFrame, seed: int, neet_scale: float) -> None:
     other_plan = (youth["source"].to_numpy() == PUPIL) & (group == EHCP)
     neighbour = own & ((h["la"] < 0.003) | (other_plan & (h["la"] < 0.5)))
     youth["la_code"] = np.where(neighbour, np.array(NEIGHBOUR_LAS)[(h["sector"] * len(NEIGHBOUR_LAS)).astype(int)],
-                                LA_CODE)
+                                calibration.LA_CODE)
     youth["group"] = np.where(h["sen"] < np.where(own, 0.01, 0.005), BLANK, group)
     youth["upn"] = np.where((youth["source"].to_numpy() == MADE) & (h["upn"] < 0.1), "", youth["upn"])
     for age, column in ((0, "neet16"), (1, "neet17")):

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.synthetic.calibration import ESTATE, LA_CODE, OTHER_LAS
+from pipeline.synthetic import calibration
+from pipeline.synthetic.calibration import ESTATE, OTHER_LAS
 from pipeline.synthetic.common import Timeline, rng_for, salt_for, unit_hash
 
 # ---------------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ def build_estate(scale: float, seed: int) -> pd.DataFrame:
     has_ukprn = (unit_hash(idx, salt_for(seed, "ukprn")) < 0.8) | est["kind"].isin(["fe"])
     est["ukprn"] = np.where(has_ukprn, 10_000_000 + 13 * idx + 1, 0)
     la = np.array(OTHER_LAS)[(unit_hash(idx, salt_for(seed, "la")) * len(OTHER_LAS)).astype(int)]
-    est["la_code"] = np.where(est["in_la"], LA_CODE, la)
+    est["la_code"] = np.where(est["in_la"], calibration.LA_CODE, la)
     est["name"] = [_estate_name(k, t, j, i) for k, t, j, i in
                    zip(est["kind"], est["type"], est["j"], est["in_la"])]
     _add_laestab(est)
@@ -89,7 +90,7 @@ def _add_laestab(est: pd.DataFrame) -> None:
     start = est["kind"].map(lambda k: KIND_ESTAB.get(k, (0, 1))[0]).to_numpy()
     cap = est["kind"].map(lambda k: KIND_ESTAB.get(k, (0, 1))[1]).to_numpy()
     block = est["j"].to_numpy() // cap
-    la3 = np.where(est["in_la"], np.where(block == 0, LA_CODE, 100 + block), est["la_code"])
+    la3 = np.where(est["in_la"], np.where(block == 0, calibration.LA_CODE, 100 + block), est["la_code"])
     est["la3"] = la3
     est["estab"] = start + est["j"].to_numpy() % cap
     schools = est["kind"].isin(list(KIND_ESTAB)).to_numpy()
@@ -122,7 +123,7 @@ def write_population(timeline: Timeline, scale: float, seed: int, path: Path) ->
     """``population.csv`` for LA 890 and, to prove filtering, Lancashire (888)."""
     years = range(min(timeline.first_year - 1, timeline.last_year - 3), timeline.last_year)
     frames = []
-    for la, factor in ((LA_CODE, scale), (888, 8.7)):
+    for la, factor in ((calibration.LA_CODE, scale), (888, 8.7)):
         for year in years:
             ages = np.arange(91)
             noise = 1 + 0.02 * (unit_hash(ages * 10_000 + year * 10 + la % 7, seed) - 0.5)

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.synthetic.calibration import (ASSISTANT_SENCO, LA_CODE, NEVER, SECOND_SENCO, SENCO_OTHER_COURSE,
+from pipeline.synthetic import calibration
+from pipeline.synthetic.calibration import (ASSISTANT_SENCO, NEVER, SECOND_SENCO, SENCO_OTHER_COURSE,
                                             SENCO_TRAINED, STAFF_PLACES_A_YEAR)
 from pipeline.synthetic.common import (EPOCH, Prefixed, Timeline, add_months, as_date, date_styles, fmt_dates, rng_for,
                                        salt_for, unit_hash, write_table)
@@ -85,7 +86,7 @@ def build_training_log(seed: int, estate: pd.DataFrame, timeline: Timeline) -> p
     rng = rng_for(seed, "workforce")
     first_pe, last_pe = timeline.period_end(0), timeline.period_end(len(timeline.extracts) - 1)
     start = add_months(as_date(first_pe).replace(day=1), -LOG_MONTHS).toordinal() - EPOCH
-    la = estate["la_code"].to_numpy() == LA_CODE
+    la = estate["la_code"].to_numpy() == calibration.LA_CODE
     schools = np.flatnonzero(la & estate["type"].isin(MAINSTREAM).to_numpy())
     staffed = np.flatnonzero(la & estate["kind"].isin(["primary", "secondary", "all_through", "special", "pru"]))
     count = rng.poisson(STAFF_PLACES_A_YEAR * (last_pe - start) / 365.25, len(staffed))

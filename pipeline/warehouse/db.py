@@ -76,8 +76,9 @@ def lock(conn: sa.Connection, *parts: str) -> None:
     exactly the rows of one. DuckDB has one writer process at a time already (the pool of
     one slot, and its file lock), so nothing is needed there.
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": ":".join(parts)})
+    if conn.dialect.name == "postgresql":  # keyed by the area's schema too, so areas never wait for each other
+        conn.execute(sa.text("select pg_advisory_xact_lock(hashtextextended("
+                             "current_setting('search_path') || '|' || :key, 0))"), {"key": ":".join(parts)})
 
 
 def ensure_schema(engine: sa.Engine) -> list[str]:
@@ -91,6 +92,10 @@ def ensure_schema(engine: sa.Engine) -> list[str]:
     files = sorted((SQL_DIR / "schema").glob("*.sql"))
     with engine.begin() as conn:
         lock(conn, "schema")  # two runs starting together on an empty database
+        if not is_duckdb(conn):  # an area's schema (pipeline.areas), named first on the connection's search_path
+            first = conn.exec_driver_sql("select current_setting('search_path')").scalar().split(",")[0].strip()
+            if first.startswith("area_"):
+                conn.exec_driver_sql(f"create schema if not exists {_check_identifier(first)}")
         for path in files:
             conn.exec_driver_sql(read_statement(path))
     return [path.name for path in files]

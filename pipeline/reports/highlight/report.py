@@ -150,6 +150,9 @@ def render_highlight_report(
     history_months: int = 24,
     nhs_provider_code: str | None = None,
     la_code: str | None = None,
+    spc_config: Path | None = None,
+    oba_config: Path | None = None,
+    places: dict | None = None,
 ) -> Path:
     """Render the period's highlight report into ``out_dir``: the board PDF, its annex and their HTML twin.
 
@@ -179,6 +182,11 @@ def render_highlight_report(
         The area's community health NHS trust (ODS code), for the therapy waits comparison.
     la_code
         The area's DfE LA number for the comparisons (default: the SEN2 header's).
+    spc_config, oba_config
+        The area's SPC settings and areas of concern (default: ``partnership/spc.yaml``, ``oba.yaml``).
+    places
+        The places page (:func:`pipeline.reports.places.places_section`): a deployment's lead area
+        shows its areas side by side; None leaves the page out.
 
     Returns
     -------
@@ -188,7 +196,9 @@ def render_highlight_report(
     started = time.perf_counter()
     context = build_context(engine, period, area_name=area_name, produced_on=produced_on,
                             validation_csv=validation_csv, history_months=history_months,
-                            nhs_provider_code=nhs_provider_code, la_code=la_code)
+                            nhs_provider_code=nhs_provider_code, la_code=la_code,
+                            spc_config=spc_config or CONFIG_PATH, oba_config=oba_config or OBA_CONFIG_PATH)
+    context["places"] = places
     names, out_dir = highlight_names(period), Path(out_dir)
     annex_title = context["doc"]["title"].replace("SEND highlight report", "SEND highlight report annex", 1)
     path = write_pdf(render_html({**context, "part": "board"}), out_dir / names["board"])
