@@ -17,6 +17,7 @@ import logging
 import sys
 from pathlib import Path
 
+from pipeline.areas import AreasError
 from pipeline.config import SettingsError
 from pipeline.feeds.contracts import first_line, not_read
 from pipeline.periods import PeriodError, month_range, parse_period
@@ -43,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="build the measures for one month")
     run.add_argument("--period", required=True, help="the month, YYYY-MM")
-    run.add_argument("--inbox", type=Path, required=True, help="the folder of feed folders")
+    run.add_argument("--inbox", type=Path, help="the folder of feed folders (with --area: the area's inbox)")
+    run.add_argument("--area", help="an area of partnership/areas.yaml (SEND_AREAS_FILE): its inbox, data and warehouse")
     run.add_argument("--data-dir", type=Path, help="where raw copies, the warehouse and packs go (default ./data)")
     run.add_argument("--warehouse-url", help="SQLAlchemy URL (default: a DuckDB file in the data folder)")
     run.add_argument("--la-code", help="DfE 3-digit LA number (default: from the SEN2 header)")
@@ -100,7 +102,10 @@ def _cmd_run(args) -> int:
 
     earlier = month_range(args.from_period, args.period)[:-1] if args.from_period else []
     parse_period(args.period)
-    settings = load_settings(args.data_dir, args.warehouse_url, args.la_code)
+    settings = load_settings(args.data_dir, args.warehouse_url, args.la_code, area=args.area)
+    if args.inbox is None and args.area is None:
+        raise SettingsError("python -m pipeline run needs --inbox DIR (or --area CODE of the areas file).")
+    args.inbox = args.inbox or settings.inbox_dir
     refused = []
     for period in earlier:
         log.info("history: building the measures for %s", period)
@@ -133,6 +138,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return {"synthetic": _cmd_synthetic, "validate": _cmd_validate, "run": _cmd_run}[args.command](args)
-    except (PeriodError, SettingsError) as exc:
+    except (PeriodError, SettingsError, AreasError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -57,21 +57,37 @@ def test_monthly_dag_has_a_task_group_a_feed_in_order(dagbag):
     from pipeline.feeds.contracts import FEEDS
 
     dag = dagbag.dags[MONTHLY]
+
+    def upstream(task_id: str) -> set[str]:  # besides `areas`, which every mapped task reads its area from
+        return dag.get_task(task_id).upstream_task_ids - {"areas"}
+
     for feed in FEEDS:
         waited = feed in ("council_send", "therapies", "nccis")  # dated monthly snapshots wait for the month's
         first = f"{feed}.wait" if waited else f"{feed}.land"
         after_reference = {"reference.load"} if feed == "workforce" else set()  # URNs checked against establishments
-        assert dag.get_task(first).upstream_task_ids == {"prepare_warehouse"} | after_reference
+        assert upstream(first) == {"prepare_warehouse"} | after_reference
         if waited:
-            assert dag.get_task(f"{feed}.land").upstream_task_ids == {f"{feed}.wait"}
+            assert upstream(f"{feed}.land") == {f"{feed}.wait"}
         for before, after in (("land", "stage"), ("stage", "validate"), ("validate", "load")):
-            assert dag.get_task(f"{feed}.{after}").upstream_task_ids == {f"{feed}.{before}"}
-    assert dag.get_task("prepare_warehouse").upstream_task_ids == {"month"}
-    assert dag.get_task("build_measures").upstream_task_ids == {f"{feed}.load" for feed in FEEDS}
-    assert dag.get_task("render_report").upstream_task_ids == {"build_measures"}
-    assert dag.get_task("publish_pack").upstream_task_ids == {"render_report"}
-    assert dag.get_task("deliver_pack").upstream_task_ids == {"publish_pack"}
-    assert dag.get_task("check_feeds").upstream_task_ids == {"deliver_pack"}
+            assert upstream(f"{feed}.{after}") == {f"{feed}.{before}"}
+    assert dag.get_task("areas").upstream_task_ids == {"month"}
+    assert upstream("prepare_warehouse") == set()
+    assert upstream("build_measures") == {f"{feed}.load" for feed in FEEDS}
+    assert upstream("places") == {"build_measures"}  # every area's measures before any pack: the places page
+    assert upstream("render_report") == {"places"}
+    assert upstream("publish_pack") == {"render_report"}
+    assert upstream("deliver_pack") == {"publish_pack"}
+    assert upstream("check_feeds") == {"deliver_pack"}
+
+
+def test_each_area_is_a_map_index_of_its_feeds_measures_and_pack(dagbag):
+    dag = dagbag.dags[MONTHLY]
+    run_wide = {"month", "areas", "places"}
+    for task in dag.tasks:
+        group = task.task_group
+        while group is not None and group.group_id not in ("area_month", "area_pack"):
+            group = group.parent_group
+        assert (group is not None) == (task.task_id not in run_wide), task.task_id
 
 
 def test_a_refused_feed_still_gives_a_pack_and_a_failed_run(dagbag):
