@@ -38,11 +38,18 @@ def notify_failure(context: dict) -> None:
     notify(context)
 
 
+@task
+def areas() -> list:
+    from pipeline.orchestration import tasks
+
+    return tasks.areas()
+
+
 @task(pool=POOL)
-def write_public_site(params=None, triggering_asset_events=None) -> str:
+def write_public_site(area: str | None, params=None, triggering_asset_events=None) -> str:
     from pipeline.orchestration import public
 
-    return public.write_public_site(public.period_of_run(params, triggering_asset_events))
+    return public.write_public_site(public.period_of_run(params, triggering_asset_events), area)
 
 
 @dag(
@@ -57,7 +64,7 @@ def write_public_site(params=None, triggering_asset_events=None) -> str:
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "on_failure_callback": notify_failure},
 )
 def send_public_dashboard():
-    write_public_site()
+    write_public_site.expand(area=areas())  # each area of partnership/areas.yaml its own site
 
 
 send_public_dashboard()

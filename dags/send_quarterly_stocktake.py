@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, dag, task
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, dag, task, task_group
 
 MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
 POOL = "send_warehouse"
@@ -48,18 +48,25 @@ def quarter(data_interval_end=None, triggering_asset_events=None) -> str:
     return period
 
 
-@task(pool=POOL)
-def render_stocktake(period: str) -> str:
+@task
+def areas() -> list:
     from pipeline.orchestration import tasks
 
-    return tasks.stocktake(period)
+    return tasks.areas()
+
+
+@task(pool=POOL)
+def render_stocktake(period: str, area: str | None) -> str:
+    from pipeline.orchestration import tasks
+
+    return tasks.stocktake(period, area)
 
 
 @task
-def deliver_stocktake(period: str, pdf: str) -> bool:
+def deliver_stocktake(period: str, pdf: str, area: str | None) -> bool:
     from pipeline.orchestration import tasks
 
-    return tasks.deliver(period, pdf, "SEND quarterly stocktake")
+    return tasks.deliver(period, pdf, "SEND quarterly stocktake", area=area)
 
 
 @dag(
@@ -74,8 +81,14 @@ def deliver_stocktake(period: str, pdf: str) -> bool:
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "on_failure_callback": notify_failure},
 )
 def send_quarterly_stocktake():
+    @task_group(prefix_group_id=False)
+    def area_stocktake(area, period):  # each area of partnership/areas.yaml its own stocktake
+        deliver_stocktake(period, render_stocktake(period, area), area)
+
     period = quarter()
-    deliver_stocktake(period, render_stocktake(period))
+    codes = areas()
+    period >> codes
+    area_stocktake.partial(period=period).expand(area=codes)
 
 
 send_quarterly_stocktake()

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -71,11 +70,11 @@ def shared(settings: Settings, folders: list[str]) -> Iterator[None]:
         return
     root = store_root(settings)
     pulled = pull(root, settings.data_dir, folders)
-    started = time.time()
+    before = _stamps(settings.data_dir)
     try:
         yield
     finally:
-        pushed = push(root, settings.data_dir, started)
+        pushed = push(root, settings.data_dir, before)
         log.info("hand-over %s: %d files fetched, %d sent", root, pulled, pushed)
 
 
@@ -100,20 +99,32 @@ def pull(root, data_dir: Path, folders: list[str]) -> int:
     return fetched
 
 
-def push(root, data_dir: Path, since: float) -> int:
-    """Copy the files of ``data_dir`` written since ``since`` to the store; returns how many."""
+def push(root, data_dir: Path, before: dict[str, tuple[int, int]]) -> int:
+    """Copy the files of ``data_dir`` that are new or changed since ``before`` (:func:`_stamps`) to the store.
+
+    Only what this task wrote: a file fetched at the start and left alone is never sent back
+    over a newer copy another host wrote meanwhile.
+    """
     sent = 0
-    for local in sorted(data_dir.rglob("*")):
-        if not local.is_file() or local.name in NOT_HANDED or local.name.startswith("."):
+    for relative, stamp in sorted(_stamps(data_dir).items()):
+        if before.get(relative) == stamp:
             continue
-        if local.stat().st_mtime < since - 1:  # a second's slack for coarse file times
-            continue
-        relative = local.relative_to(data_dir).as_posix()
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        root.fs.put_file(str(local), target.path)
+        root.fs.put_file(str(data_dir / relative), target.path)
         sent += 1
     return sent
+
+
+def _stamps(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """Each handed-over file of ``data_dir``: its modification time (ns) and size."""
+    stamps = {}
+    for local in data_dir.rglob("*") if data_dir.is_dir() else []:
+        if local.name in NOT_HANDED or local.name.startswith(".") or not local.is_file():
+            continue
+        stat = local.stat()
+        stamps[local.relative_to(data_dir).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
 
 
 def location(settings: Settings, path: Path) -> str:

@@ -59,15 +59,17 @@ def _fail(message: str) -> None:
     raise AirflowFailException(message)
 
 
-def write_public_site(period: str) -> str:
-    """Write the month's public site; returns the site's folder (as text, for XCom)."""
+def write_public_site(period: str, area: str | None = None) -> str:
+    """Write the month's public site (an area's own, in its data folder); returns the site's folder (for XCom)."""
     from pipeline.reports.easy_read import render_easy_read
     from pipeline.reports.public.site import EASY_READ, write_site
 
-    settings = load_settings()
+    from pipeline.orchestration import handover
+
+    settings = load_settings(area=area)
     folder = public_dir(settings.data_dir)
     produced_on = run.produced_on(period)
-    with run.open_warehouse(settings) as engine:
+    with handover.shared(settings, handover.pack_folders(period)), run.open_warehouse(settings) as engine:
         written = write_site(engine, period, folder, area_name=settings.area_name, produced_on=produced_on,
                              la_code=settings.la_code, packs_url=os.environ.get("SEND_PUBLIC_PACKS_URL") or None)
         written += render_easy_read(engine, period, (folder / EASY_READ).parent, area_name=settings.area_name,

@@ -281,6 +281,24 @@ def commands(config: StackConfig) -> dict[str, list[str]]:
     return cmds
 
 
+def worker_env(env: dict[str, str], name: str) -> dict[str, str]:
+    """A component's environment: a worker may have a data folder of its own (``SEND_STACK_WORKER_DATA_DIRS``).
+
+    ``SEND_STACK_WORKER_DATA_DIRS`` (comma-separated, one folder a worker in order) stands in
+    for workers on several hosts, each with its own disk: tasks then hand files over through
+    ``SEND_HANDOVER_URL`` (``pipeline.orchestration.handover``), and the inbox stays the one
+    ``SEND_INBOX_DIR`` (default ``<SEND_DATA_DIR>/inbox``) that the triggerer watches.
+    """
+    folders = [f.strip() for f in env.get("SEND_STACK_WORKER_DATA_DIRS", "").split(",") if f.strip()]
+    if not name.startswith("worker") or not folders:
+        return env
+    number = 1 if name == "worker" else int(name.rsplit("-", 1)[1])
+    if number > len(folders):
+        return env
+    return {**env, "SEND_DATA_DIR": folders[number - 1],
+            "SEND_INBOX_DIR": env.get("SEND_INBOX_DIR") or str(Path(env["SEND_DATA_DIR"]) / "inbox")}
+
+
 def start_process(config: StackConfig, name: str, cmd: list[str], env: dict[str, str]) -> int:
     """Start one component in its own session; its PID goes to ``pids/<name>.pid``."""
     config.log_dir.mkdir(parents=True, exist_ok=True)
@@ -383,7 +401,7 @@ def up(config: StackConfig, wait: float = 180.0) -> dict[str, int]:
     pids = dict(already)
     for name, cmd in commands(config).items():
         if name not in pids:
-            pids[name] = start_process(config, name, cmd, env)
+            pids[name] = start_process(config, name, cmd, worker_env(env, name))
     deadline = time.monotonic() + wait
     while not _healthy(health(config)):
         dead = [name for name, pid in running(config).items() if not pid]

@@ -58,7 +58,7 @@ def monthly(dagbag, airflow_db, dag_inbox, tmp_path_factory):
 def test_the_run_succeeds_with_every_task(monthly):
     assert monthly["run"].state == "success"
     assert set(monthly["states"].values()) == {"success"}
-    assert len(monthly["states"]) == 7 * 4 + 3 + 7  # a group a feed, three waits, month ... check_feeds
+    assert len(monthly["states"]) == 7 * 4 + 3 + 9  # a group a feed, three waits, month, areas ... places ... check_feeds
 
 
 def test_the_pack_folder_is_where_the_readme_says(monthly):

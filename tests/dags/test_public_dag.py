@@ -10,10 +10,10 @@ PUBLIC = "send_public_dashboard"
 PERIOD = "2026-10"
 
 
-def test_the_dag_loads_with_one_task_on_the_monthly_pack_asset(dagbag):
+def test_the_dag_loads_with_a_site_an_area_on_the_monthly_pack_asset(dagbag):
     assert dagbag.import_errors == {}
     dag = dagbag.dags[PUBLIC]
-    assert [t.task_id for t in dag.tasks] == ["write_public_site"]
+    assert [t.task_id for t in dag.tasks] == ["areas", "write_public_site"]
     task = dag.get_task("write_public_site")
     assert task.pool == "send_warehouse" and task.retries >= 1 and task.on_failure_callback
     assert type(dag.timetable).__name__ == "AssetTriggeredTimetable"
@@ -61,7 +61,7 @@ def test_a_run_writes_the_public_site_from_the_warehouse(dagbag, airflow_db, dag
     run_period(PERIOD, dag_inbox, load_settings(), render=False)  # the month built, as the monthly DAG leaves it
     run = dagbag.dags[PUBLIC].test(run_conf={"period": PERIOD})
     assert run.state == "success"
-    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {"write_public_site": "success"}
+    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {"areas": "success", "write_public_site": "success"}
 
     public = data / "public"
     for name in ("index.html", "therapies.html", "you-said-we-did.html", "sources.html", "archive.html",
