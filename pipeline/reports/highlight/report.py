@@ -36,7 +36,7 @@ from pipeline.reports.highlight.outcomes import outcomes_section
 from pipeline.reports.highlight.therapies import therapies_section
 from pipeline.reports.history import read_history
 from pipeline.reports.oba_pack import oba_section
-from pipeline.reports.pdf import render_html, write_pdf
+from pipeline.reports.pdf import PdfInBackground, no_gc, render_html, write_pdf
 from pipeline.reports.programme_pack import programme_section
 from pipeline.reports.spc_pack import CONFIG_PATH, load_spc_settings, spc_section
 from pipeline.warehouse.measures import plan_run, read_snapshots
@@ -194,17 +194,22 @@ def render_highlight_report(
         The board's PDF.
     """
     started = time.perf_counter()
-    context = build_context(engine, period, area_name=area_name, produced_on=produced_on,
-                            validation_csv=validation_csv, history_months=history_months,
-                            nhs_provider_code=nhs_provider_code, la_code=la_code,
-                            spc_config=spc_config or CONFIG_PATH, oba_config=oba_config or OBA_CONFIG_PATH)
-    context["places"] = places
-    names, out_dir = highlight_names(period), Path(out_dir)
-    annex_title = context["doc"]["title"].replace("SEND highlight report", "SEND highlight report annex", 1)
-    path = write_pdf(render_html({**context, "part": "board"}), out_dir / names["board"])
-    write_pdf(render_html({**context, "part": "annex", "doc": {**context["doc"], "title": annex_title}},
-                          template="highlight_annex.html"), out_dir / names["annex"])
-    write_text_atomic(out_dir / names["twin"],
-                      render_html({**context, "part": "html", "twin": True}, template="highlight_twin.html"))
+    # The annex (the larger PDF) is written by a second process on the other core while this one
+    # writes the board's PDF and the twin; it starts now, to import WeasyPrint while the context
+    # is built.
+    with PdfInBackground() as annex, no_gc():
+        context = build_context(engine, period, area_name=area_name, produced_on=produced_on,
+                                validation_csv=validation_csv, history_months=history_months,
+                                nhs_provider_code=nhs_provider_code, la_code=la_code,
+                                spc_config=spc_config or CONFIG_PATH, oba_config=oba_config or OBA_CONFIG_PATH)
+        context["places"] = places
+        names, out_dir = highlight_names(period), Path(out_dir)
+        annex_title = context["doc"]["title"].replace("SEND highlight report", "SEND highlight report annex", 1)
+        annex.write(render_html({**context, "part": "annex", "doc": {**context["doc"], "title": annex_title}},
+                                template="highlight_annex.html"), out_dir / names["annex"])
+        path = write_pdf(render_html({**context, "part": "board"}), out_dir / names["board"])
+        write_text_atomic(out_dir / names["twin"],
+                          render_html({**context, "part": "html", "twin": True}, template="highlight_twin.html"))
+        annex.finish()
     log.info("rendered %s, its annex and its HTML twin in %.1f s", path, time.perf_counter() - started)
     return path
