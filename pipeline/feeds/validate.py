@@ -4,22 +4,34 @@ A finding is what a person reads: file, column, rule, rows affected, sample line
 numbers and a sentence.  ``severity`` is GX's own field: ``critical`` refuses the
 delivery (blocking), ``warning`` is recorded and shown in the pack.  Row numbers are
 the staged frame's index, which is the line number in the delivered file.
+
+Each frame is validated twice at most, both times by GX with the table's suite: first
+with the ``BOOLEAN_ONLY`` result format (GX computes only what decides each
+expectation: no unexpected values or row indexes), then, only when something failed,
+the failed expectations again with ``SUMMARY`` to get the counts and sample lines the
+findings report.  Most frames pass, so most never pay for the second, dearer run; the
+findings are those one ``SUMMARY`` run of the whole suite gives.  One ephemeral GX
+context serves the whole process, and GX is imported only when a frame is validated.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 from datetime import date, timedelta
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
 from pipeline.feeds.contracts import Finding, Table
-from pipeline.feeds.suites import suite_path
+from pipeline.feeds.suites import SUITES_DIR, suite_path
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 5
+DETAILED = {"result_format": "SUMMARY", "partial_unexpected_count": 20}  # what a finding reports
 
 
 @lru_cache(maxsize=1)
@@ -41,9 +53,41 @@ def _context():
 
 @lru_cache(maxsize=None)
 def load_suite(table: Table):
-    """The GX suite of ``table`` from ``expectations/<feed>/<table>.json``."""
+    """The GX suite of ``table`` from ``expectations/<feed>/<table>.json``.
+
+    Each expectation gets an id from its position in the file, so that a result can be
+    traced back to its expectation (:func:`_failed_only`).
+    """
     gx, _ = _context()
-    return gx.ExpectationSuite(**json.loads(suite_path(table).read_text(encoding="utf-8")))
+    raw = json.loads(suite_path(table).read_text(encoding="utf-8"))
+    for position, expectation in enumerate(raw.get("expectations", [])):
+        expectation.setdefault("id", f"{position:08d}-0000-4000-8000-000000000000")
+    return gx.ExpectationSuite(**raw)
+
+
+@lru_cache(maxsize=256)
+def _failed_only(table: Table, ids: tuple[str, ...]):
+    """The suite of ``table`` cut down to the expectations with ``ids``, in the suite's order."""
+    gx, _ = _context()
+    suite = load_suite(table)
+    wanted = set(ids)
+    return gx.ExpectationSuite(name=f"{suite.name} (failed)",
+                               expectations=[e.configuration for e in suite.expectations if e.id in wanted])
+
+
+@lru_cache(maxsize=1)
+def suites_fingerprint() -> str:
+    """What a delivery's findings depend on besides its staged rows: the suites, this module, GX's version.
+
+    A staged delivery validated under the same fingerprint is not validated again
+    (``pipeline.orchestration.steps``): the findings would be the same.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(metadata.version("great_expectations").encode())
+    for path in sorted(SUITES_DIR.glob("*/*.json")):
+        digest.update(f"\0{path.relative_to(SUITES_DIR).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def suite_parameters(extract_date: date | None) -> dict:
@@ -107,8 +151,17 @@ def validate_frame(frame: pd.DataFrame, table: Table, file: str, extract_date: d
     """Validate one staged frame with its suite; returns the failures as findings."""
     _, batch_definition = _context()
     batch = batch_definition.get_batch(batch_parameters={"dataframe": _vectorisable(frame)})
-    results = batch.validate(load_suite(table), result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
-                             expectation_parameters=suite_parameters(extract_date))
+    parameters = suite_parameters(extract_date)
+    suite = load_suite(table)
+    quick = batch.validate(suite, result_format="BOOLEAN_ONLY", expectation_parameters=parameters)
+    failed = tuple(r.expectation_config.id for r in quick.results if not r.success)
+    if not failed:
+        return []
+    if None in failed:  # a result GX could not trace to its expectation: check the whole suite in detail
+        detailed_suite = suite
+    else:
+        detailed_suite = _failed_only(table, failed)
+    results = batch.validate(detailed_suite, result_format=DETAILED, expectation_parameters=parameters)
     findings = [_finding(table, file, r) for r in results.results if not r.success]
     for finding in findings:
         log.log(logging.WARNING if finding.blocking else logging.INFO, "%s: %s", finding.severity, finding.sentence)

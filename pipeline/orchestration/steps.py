@@ -40,6 +40,7 @@ from pipeline.config import Settings
 from pipeline.feeds.contracts import Finding, first_line, get_table
 from pipeline.feeds.land import DATED_FEEDS, Landed, current_versions, land_inbox
 from pipeline.feeds.reading import UnreadableFile
+from pipeline.feeds.validate import suites_fingerprint
 from pipeline.files import atomic_path, write_text_atomic
 from pipeline.periods import period_end
 from pipeline.warehouse.load import Outcome, load_frames, snapshot_candidates, stage_delivery
@@ -98,6 +99,7 @@ class Checks:
     staging: list[Finding]
     validation: list[Finding] | None = None  # None until validated
     seconds: dict[str, float] = field(default_factory=dict)  # stage, validate
+    suites: str = ""  # validated with these suites and checks (pipeline.feeds.validate.suites_fingerprint)
 
     @property
     def refused(self) -> bool:
@@ -150,7 +152,8 @@ def read_checks(settings: Settings, feed: str, candidate: Candidate) -> Checks |
         return None
     validation = raw["validation"]
     return Checks(raw["key_fingerprint"], raw["tables"], [Finding(**f) for f in raw["staging"]],
-                  None if validation is None else [Finding(**f) for f in validation], raw["seconds"])
+                  None if validation is None else [Finding(**f) for f in validation], raw["seconds"],
+                  raw.get("suites", ""))
 
 
 def _write_checks(settings: Settings, feed: str, candidate: Candidate, checks: Checks) -> None:
@@ -276,7 +279,7 @@ def _checked(settings: Settings, feed: str, candidate: Candidate, revalidate: bo
     """The delivery's checks, staging it when not staged and validating when not validated."""
     checks = read_checks(settings, feed, candidate) or _stage(settings, feed, candidate)
     staged_whole = checks.tables and not any(f.blocking for f in checks.staging)
-    if staged_whole and (revalidate or checks.validation is None):
+    if staged_whole and (checks.validation is None or (revalidate and checks.suites != suites_fingerprint())):
         checks = _validate(settings, feed, candidate, checks)
     return checks
 
@@ -312,6 +315,7 @@ def _validate(settings: Settings, feed: str, candidate: Candidate, checks: Check
     for name, frame in _read_staged(settings, feed, candidate, checks.tables).items():
         found += validate_frame(frame, get_table(feed, name), landed.files[name].name, landed.extract_date)
     checks.validation = found
+    checks.suites = suites_fingerprint()
     checks.seconds["validate"] = time.perf_counter() - started
     _write_checks(settings, feed, candidate, checks)
     log.info("validated %s %s v%s: %d blocking, %d warnings in %.1f s", feed, candidate.key, candidate.version,
