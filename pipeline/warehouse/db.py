@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,10 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _MODEL_REFERENCE = re.compile(r"\b((?:stg|int|kpi)_[a-z0-9_]+)\b")
 _INTEGER_TYPES = {"smallint", "integer", "bigint", "int", "int2", "int4", "int8", "hugeint", "tinyint"}
 _COPY_CHUNK_ROWS = 200_000
+# The published statistics' tables and the table recording what pipeline.warehouse.published last
+# loaded into them: replacing their rows here (anyone but load_published) forgets that record.
+PUBLISHED_TABLES = ("ref_published_measures", "ref_geography", "ref_statistical_neighbours", "ref_community_health_waits")
+PUBLISHED_STAMP = "meta_published"
 
 
 class WarehouseError(RuntimeError):
@@ -101,6 +106,16 @@ def ensure_schema(engine: sa.Engine) -> list[str]:
     return [path.name for path in files]
 
 
+_SCHEMA_READY: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
+
+def schema_ready(engine: sa.Engine) -> None:
+    """:func:`ensure_schema`, once an engine: a process that builds a month asks again and again."""
+    if engine not in _SCHEMA_READY:
+        ensure_schema(engine)
+        _SCHEMA_READY.add(engine)
+
+
 def read_statement(path: Path) -> str:
     """The one SQL statement in ``path``, without its trailing semicolon."""
     text = path.read_text(encoding="utf-8").strip()
@@ -130,6 +145,8 @@ def replace_rows(
     table: str,
     frame: pd.DataFrame,
     where: Mapping[str, object],
+    *,
+    columns: Mapping[str, str] | None = None,
 ) -> int:
     """Delete the rows of ``table`` matching ``where`` and insert ``frame``, atomically.
 
@@ -146,6 +163,9 @@ def replace_rows(
     where
         Column → value of the rows to replace (``None`` matches NULL); empty replaces the
         whole table.
+    columns
+        The table's columns as :func:`table_columns` gives them, when the caller has just
+        looked them up (saves asking the database again).
 
     Returns
     -------
@@ -154,10 +174,12 @@ def replace_rows(
     """
     if isinstance(engine_or_conn, sa.Engine):
         with engine_or_conn.begin() as conn:
-            return replace_rows(conn, table, frame, where)
+            return replace_rows(conn, table, frame, where, columns=columns)
     bind = engine_or_conn
-    columns = table_columns(bind, table)
+    columns = table_columns(bind, table) if columns is None else columns
     frame = _conform_frame(table, frame, where, columns)
+    if table in PUBLISHED_TABLES:
+        _forget_published(bind)
     _delete_where(bind, table, where)
     if frame.empty:
         return 0
@@ -241,6 +263,14 @@ def _conform_frame(
         if _base_type(columns[column]) in _INTEGER_TYPES and pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].round().astype("Int64")
     return out
+
+
+def _forget_published(conn: sa.Connection) -> None:
+    """Forget what the published statistics' tables were loaded from (they are being changed)."""
+    exists = conn.execute(sa.text("select count(*) from information_schema.tables where table_name = :t "
+                                  "and table_schema = current_schema()"), {"t": PUBLISHED_STAMP}).scalar()
+    if exists:
+        conn.exec_driver_sql(f"delete from {PUBLISHED_STAMP}")
 
 
 def _base_type(data_type: str) -> str:

@@ -108,15 +108,17 @@ def _where(landed: Landed, table_name: str) -> dict:
     return {}
 
 
-def _to_load(conn: sa.Connection, landed: Landed, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _to_load(conn: sa.Connection, landed: Landed, frames: dict[str, pd.DataFrame]
+             ) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
+    """Each warehouse table's rows, with the table's columns (looked up once a table)."""
     out = {}
     for name, frame in frames.items():
         table = get_table(landed.feed, name).warehouse_table
-        columns = list(db.table_columns(conn, table))
+        columns = db.table_columns(conn, table)
         frame = warehouse_columns(frame).reset_index(drop=True)
         if landed.extract_date is not None:
             frame["extract_date"] = pd.Timestamp(landed.extract_date)
-        out[table] = frame[columns]
+        out[table] = (frame[list(columns)], columns)
     return out
 
 
@@ -152,16 +154,16 @@ def load_frames(landed: Landed, frames: dict[str, pd.DataFrame], findings: list[
         log.warning("refused %s %s: %d blocking problem(s)", landed.feed, landed.key,
                     sum(f.blocking for f in findings))
         return Outcome(landed.feed, landed.key, landed.version, "refused", findings, seconds=seconds)
-    findings = findings + volume_findings(engine, landed, frames)
     started = time.perf_counter()
     try:
         with engine.begin() as conn:
             db.lock(conn, "load", landed.feed, landed.key)
+            findings = findings + volume_findings(conn, landed, frames)
             to_load = _to_load(conn, landed, frames)
-            rows = sum(len(f) for f in to_load.values())
-            for table, frame in to_load.items():
+            rows = sum(len(f) for f, _ in to_load.values())
+            for table, (frame, columns) in to_load.items():
                 where = _where(landed, table.split("__", 1)[1])
-                db.replace_rows(conn, table, frame, where)
+                db.replace_rows(conn, table, frame, where, columns=columns)
             _record_load(conn, landed, rows)
     except db.WarehouseError as exc:  # rolled back: the earlier good data stays
         log.warning("refused %s %s: the warehouse would not take it", landed.feed, landed.key)
@@ -177,14 +179,20 @@ def load_frames(landed: Landed, frames: dict[str, pd.DataFrame], findings: list[
 VOLUME_CHANGE = 0.5  # a delivery half or twice the size of the previous one is worth a look
 
 
-def volume_findings(engine: sa.Engine, landed: Landed, frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    """Warn when a delivery's rows differ by more than half from the feed's previous load."""
+def volume_findings(engine: sa.Engine | sa.Connection, landed: Landed, frames: dict[str, pd.DataFrame]
+                    ) -> list[Finding]:
+    """Warn when a delivery's rows differ by more than half from the feed's previous load.
+
+    ``engine`` may be a connection: the load's own transaction asks, saving a connection.
+    """
+    if isinstance(engine, sa.Engine):
+        with engine.connect() as conn:
+            return volume_findings(conn, landed, frames)
     kind = landed.key.split("_")[0] if landed.extract_date is None else ""
-    with engine.connect() as conn:
-        previous = conn.execute(sa.text(
-            "select delivery, rows_loaded from meta_loads where feed = :f and delivery <> :d "
-            "and delivery like :kind order by delivery desc limit 1"),
-            {"f": landed.feed, "d": landed.key, "kind": f"{kind}%"}).first()
+    previous = engine.execute(sa.text(
+        "select delivery, rows_loaded from meta_loads where feed = :f and delivery <> :d "
+        "and delivery like :kind order by delivery desc limit 1"),
+        {"f": landed.feed, "d": landed.key, "kind": f"{kind}%"}).first()
     rows = sum(len(f) for f in frames.values())
     if previous is None or not previous[1] or VOLUME_CHANGE < rows / previous[1] < 1 / VOLUME_CHANGE:
         return []

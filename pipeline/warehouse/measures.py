@@ -208,7 +208,7 @@ def build_measures(engine: sa.Engine, period: str, la_code: str | None = None) -
         The rows written, and the snapshot used from each source (a source with no data
         has no measures: ``result.missing_feeds`` names it).
     """
-    db.ensure_schema(engine)
+    db.schema_ready(engine)
     params = plan_run(engine, period, la_code)
     models = db.list_models()
     with engine.begin() as conn:
@@ -362,7 +362,7 @@ def select_audit_sample(
     """
     if not 0 < fraction <= 1:
         raise MeasureError(f"The audit fraction must be in (0, 1], not {fraction}.")
-    db.ensure_schema(engine)
+    db.schema_ready(engine)
     params = plan_run(engine, period, la_code)
     models = db.model_closure(db.list_models(), ["int_named_plans_joined"])
     with engine.connect() as conn, conn.begin() as transaction:

@@ -16,12 +16,15 @@ ever reads the committed subset.  Each row is mapped to this project's measure i
   counts; the year is the February's (2025 = Dec 2024-Feb 2025), and the ``all`` row's
   denominator is the published mean cohort (``Cohort_DJFavg``).
 
-``load_published`` replaces the four ``ref_*`` tables in one transaction.
+``load_published`` replaces the four ``ref_*`` tables in one transaction, and records the
+fingerprint of what it loaded (the files and this module) in ``meta_published``; loading the
+same again is skipped while the tables still hold the rows it wrote.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import logging
 import math
 import sys
@@ -233,15 +236,69 @@ def published_measures(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
                      ignore_index=True)
 
 
+PUBLISHED_FILES = ("measures.csv", "geography.csv", "statistical_neighbours.csv", "community_health_waits.csv",
+                   NEET_FILE)
+STAMP_TABLE = "meta_published"  # what load_published last loaded: fingerprint and rows a table
+
+
+def published_fingerprint(folder: Path = PUBLISHED_DIR) -> str | None:
+    """The sha256 of the committed files and of this module (which turns them into rows); None if one is missing."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in PUBLISHED_FILES:
+        path = folder / name
+        if not path.is_file():
+            return None
+        digest.update(f"\0{name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _ensure_stamp_table(conn: sa.Connection) -> None:
+    conn.exec_driver_sql(f"create table if not exists {STAMP_TABLE} (fingerprint varchar, "
+                         "measures_rows integer, geography_rows integer, neighbours_rows integer, waits_rows integer)")
+
+
+def _row_counts(conn: sa.Connection) -> tuple[int, ...]:
+    return tuple(int(conn.exec_driver_sql(f"select count(*) from {table}").scalar())
+                 for table in db.PUBLISHED_TABLES)
+
+
+def _already_loaded(conn: sa.Connection, fingerprint: str | None) -> int | None:
+    """The measures' rows when the tables hold exactly what ``fingerprint``'s files give, else None."""
+    if fingerprint is None:
+        return None
+    stamp = conn.exec_driver_sql(f"select fingerprint, measures_rows, geography_rows, neighbours_rows, waits_rows "
+                                 f"from {STAMP_TABLE}").all()
+    if len(stamp) != 1 or stamp[0][0] != fingerprint or tuple(stamp[0][1:]) != _row_counts(conn):
+        return None
+    return int(stamp[0][1])
+
+
 def load_published(engine: sa.Engine, folder: Path = PUBLISHED_DIR) -> int:
-    """Replace the four ``ref_*`` tables from the committed files, in one transaction; returns the measures' rows."""
-    frames = read_published(folder)
-    measures = published_measures(frames)
+    """Replace the four ``ref_*`` tables from the committed files, in one transaction; returns the measures' rows.
+
+    Skipped when the tables already hold what the same files gave (same fingerprint, same
+    rows a table); :func:`pipeline.warehouse.db.replace_rows` on a ``ref_*`` table by
+    anyone else forgets the fingerprint, so the next call loads again.
+    """
+    fingerprint = published_fingerprint(folder)
     with engine.begin() as conn:
+        db.lock(conn, "published")  # two runs starting together on an empty database
+        _ensure_stamp_table(conn)
+        rows = _already_loaded(conn, fingerprint)
+        if rows is not None:
+            log.info("published statistics already loaded: %d rows", rows)
+            return rows
+        frames = read_published(folder)
+        measures = published_measures(frames)
         db.replace_rows(conn, "ref_published_measures", measures, {})
         db.replace_rows(conn, "ref_geography", frames["geography.csv"], {})
         db.replace_rows(conn, "ref_statistical_neighbours", frames["statistical_neighbours.csv"], {})
         db.replace_rows(conn, "ref_community_health_waits", frames["community_health_waits.csv"], {})
+        conn.exec_driver_sql(f"delete from {STAMP_TABLE}")
+        if fingerprint is not None:
+            conn.execute(sa.text(f"insert into {STAMP_TABLE} values (:f, :m, :g, :n, :w)"),
+                         dict(zip("fmgnw", (fingerprint, *_row_counts(conn)))))
     log.info("published statistics loaded: %d rows", len(measures))
     return len(measures)
 
