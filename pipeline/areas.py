@@ -6,6 +6,7 @@ integrated care board running children's therapies for several councils, a regio
 them in ``partnership/areas.yaml``, or the file ``SEND_AREAS_FILE`` names::
 
     lead: "890"                 # the area whose pack carries the places page
+    packs: all                  # or `lead`: only the lead area's pack (a region's or England's comparison)
     areas:
       - code: "890"             # DfE's three-digit LA number
         name: Blackpool
@@ -51,6 +52,7 @@ class Area:
     spc_config: Path | None = None
     oba_config: Path | None = None
     lead: bool = False
+    pack: bool = True  # False: `packs: lead` and not the lead area (its measures only, for the places page)
 
     @property
     def schema(self) -> str:
@@ -82,6 +84,9 @@ def load_areas(path: Path | None = None) -> list[Area]:
         raise AreasError(f"{path}: expected a list `areas:` of at least one area (code and name).")
     areas, folder = [], path.parent
     lead = str(data.get("lead") or "")
+    packs = str(data.get("packs") or "all")
+    if packs not in ("all", "lead"):
+        raise AreasError(f"{path}: packs is {packs!r}: say `all` (every area's pack, the default) or `lead`.")
     for number, entry in enumerate(entries, start=1):
         where = f"{path}: area {number}"
         if not isinstance(entry, dict):
@@ -96,16 +101,15 @@ def load_areas(path: Path | None = None) -> list[Area]:
             raise AreasError(f"{where} ({code}): unknown keys {', '.join(sorted(unknown))}.")
         areas.append(Area(code=code, name=name, inbox=_path(folder, entry.get("inbox")),
                           nhs_provider_code=str(entry["nhs_provider_code"]) if entry.get("nhs_provider_code") else None,
-                          spc_config=_path(folder, entry.get("spc")), oba_config=_path(folder, entry.get("oba")),
-                          lead=code == lead))
+                          spc_config=_path(folder, entry.get("spc")), oba_config=_path(folder, entry.get("oba"))))
     codes = [a.code for a in areas]
     repeated = sorted({c for c in codes if codes.count(c) > 1})
     if repeated:
         raise AreasError(f"{path}: area {', '.join(repeated)} is listed twice.")
     if lead and lead not in codes:
         raise AreasError(f"{path}: the lead area {lead} is not one of the areas ({', '.join(codes)}).")
-    if not lead:
-        areas[0] = Area(**{**areas[0].__dict__, "lead": True})  # the first area leads when none is named
+    lead = lead or areas[0].code  # the first area leads when none is named
+    areas = [Area(**{**a.__dict__, "lead": a.code == lead, "pack": packs == "all" or a.code == lead}) for a in areas]
     return sorted(areas, key=lambda a: not a.lead)
 
 

@@ -20,6 +20,7 @@ import json
 import os
 import threading
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -62,7 +63,7 @@ def generate(root: Path, processes: int = 2, limit: int | None = None) -> dict:
     started = time.perf_counter()
     with ProcessPoolExecutor(processes) as pool:
         list(pool.map(_write_one, [(c, n, s, str(root)) for c, n, s in las]))
-    lines = ['lead: "890"', "areas:"] + [f'  - {{code: "{c}", name: {json.dumps(n)}}}' for c, n, _ in las]
+    lines = ['lead: "890"', "packs: lead  # England's comparison: the lead's pack and the places page", "areas:"] + [f'  - {{code: "{c}", name: {json.dumps(n)}}}' for c, n, _ in las]
     (root / "areas.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return {"areas": len(las), "scale_total": round(sum(s for _, _, s in las), 1),
             "seconds": round(time.perf_counter() - started, 1)}
@@ -106,7 +107,9 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -
     env = {"SEND_STACK_DIR": str(root / f"stack-{workers}"), "SEND_STACK_API_PORT": str(port),
            "SEND_STACK_AIRFLOW_DB": f"send_airflow_{tag}", "SEND_STACK_WAREHOUSE_DB": f"send_warehouse_{tag}",
            "SEND_STACK_WORKERS": str(workers), "SEND_AREAS_FILE": str(root / "areas.yaml"),
-           "SEND_INBOX_DIR": str(root / "inbox"), "SEND_DATA_DIR": str(root / f"data-{workers}")}
+           "SEND_INBOX_DIR": str(root / "inbox"), "SEND_DATA_DIR": str(root / f"data-{workers}"),
+           # the month asked for only: no scheduled run of the latest month beside it, no follower DAGs
+           "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False", "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True"}
     os.environ.update(env)
     config = stack.StackConfig.from_env()
     _drop_databases(config, [f"send_airflow_{tag}", f"send_warehouse_{tag}"])
@@ -114,6 +117,7 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -
     try:
         client = _Client(config)
         pids = {name: pid for name, pid in stack.running(config).items() if name.startswith("worker") and pid}
+        _unpause(client, MONTHLY)
         sampler = Sampler(pids)
         sampler.start()
         started = time.monotonic()
@@ -175,6 +179,18 @@ class _Client:
             offset += len(page)
             if len(page) < 100:
                 return counts
+
+
+def _unpause(client: _Client, dag_id: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            client.request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+            return
+        except urllib.error.HTTPError:  # not parsed yet
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(3)
 
 
 def _drop_databases(config, names: list[str]) -> None:

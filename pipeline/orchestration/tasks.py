@@ -134,8 +134,11 @@ def validate(feed: str, period: str, area: str | None = None) -> None:
 def load(feed: str, period: str, area: str | None = None) -> int:
     """Load what passed (or the last good delivery); fails the task when one was refused."""
     settings = load_settings(area=area)
-    with handover.shared(settings, handover.feed_folders(feed, period)), run.open_warehouse(settings) as engine:
-        outcomes = steps.load_feed(feed, period, settings, engine)
+    try:
+        with handover.shared(settings, handover.feed_folders(feed, period)), run.open_warehouse(settings) as engine:
+            outcomes = steps.load_feed(feed, period, settings, engine)
+    except FileNotFoundError as exc:  # its land step never ran: an earlier group failed; a retry cannot help
+        _fail(f"{_whose(settings)}{feed} has nothing to load for {period}: {exc} (the pack keeps its last good data)")
     if steps.refusal(outcomes):
         _fail(_whose(settings) + steps.refusal(outcomes, settings.reports_dir / period / "validation-report.md"))
     return sum(o.rows for o in outcomes)
@@ -149,7 +152,14 @@ def build(period: str, area: str | None = None) -> list[str]:
 
 
 def render(period: str, area: str | None = None) -> str:
-    """Render the highlight report PDF; returns its path."""
+    """Render the highlight report PDF; returns its path (skipped for an area without a pack: `packs: lead`)."""
+    from pipeline.areas import find_area
+
+    if area is not None and not find_area(area).pack:
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        raise AirflowSkipException(f"Area {area}: the areas file says `packs: lead`, so only the lead area's pack "
+                                   "is made; this area's measures are on the places page.")
     settings = load_settings(area=area)
     with handover.shared(settings, handover.pack_folders(period)), run.open_warehouse(settings) as engine:
         return str(run.render_period(period, settings, engine))

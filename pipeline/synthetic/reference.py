@@ -120,10 +120,11 @@ def _population_shape() -> np.ndarray:
 
 
 def write_population(timeline: Timeline, scale: float, seed: int, path: Path) -> int:
-    """``population.csv`` for LA 890 and, to prove filtering, Lancashire (888)."""
+    """``population.csv`` for the area (890) and, to prove filtering, Lancashire (888; Blackpool when the area is 888)."""
     years = range(min(timeline.first_year - 1, timeline.last_year - 3), timeline.last_year)
     frames = []
-    for la, factor in ((calibration.LA_CODE, scale), (888, 8.7)):
+    other = (888, 8.7) if calibration.LA_CODE != 888 else (890, 1.0)
+    for la, factor in ((calibration.LA_CODE, scale), other):
         for year in years:
             ages = np.arange(91)
             noise = 1 + 0.02 * (unit_hash(ages * 10_000 + year * 10 + la % 7, seed) - 0.5)
