@@ -6,6 +6,7 @@ while the board's PDF is made here.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import json
@@ -125,8 +126,11 @@ class PdfInBackground:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(html)
         self._html = Path(name)
-        self._process.stdin.write(json.dumps({"html": str(self._html), "pdf": str(self._temp)}).encode() + b"\n")
-        self._process.stdin.close()
+        try:
+            self._process.stdin.write(json.dumps({"html": str(self._html), "pdf": str(self._temp)}).encode() + b"\n")
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass  # the second process has died: finish() says why
 
     def finish(self) -> Path | None:
         """Wait for the PDF and rename it into place; its path (None if nothing was asked)."""
@@ -148,7 +152,7 @@ class PdfInBackground:
             if self._process.poll() is None:
                 self._process.kill()
             self._process.wait()
-            if self._process.stdin and not self._process.stdin.closed:
+            with contextlib.suppress(OSError):
                 self._process.stdin.close()
         for temp in (self._temp, self._html):
             if temp is not None:
@@ -186,14 +190,21 @@ def _main() -> int:
     logging.basicConfig(level=logging.WARNING, format=_CHILD_LOG_FORMAT)
     import weasyprint  # noqa: F401  (while the first process is still building what to show)
 
+    parent = os.getppid()
     line = sys.stdin.readline()
     if not line:
         return 0  # nothing asked: the first process gave up
     job = json.loads(line)
+    html, pdf = Path(job["html"]), Path(job["pdf"])
     try:
-        _render_pdf(Path(job["html"]).read_text(encoding="utf-8"), Path(job["pdf"]))
+        text = html.read_text(encoding="utf-8")
+        html.unlink()  # read: nothing is left behind even if the first process is killed
+        _render_pdf(text, pdf)
     except Exception:
-        logging.getLogger(__name__).exception("the PDF could not be written")
+        logging.getLogger("pipeline.reports.pdf").exception("the PDF could not be written")
+        return 1
+    if os.getppid() != parent:  # the first process was killed meanwhile: nobody will rename it
+        pdf.unlink(missing_ok=True)
         return 1
     return 0
 
