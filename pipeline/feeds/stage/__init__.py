@@ -10,6 +10,7 @@ number: identifiers are checked (``upn__ok``) and then replaced by keyed hashes 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -105,9 +106,48 @@ def warehouse_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=ok_columns(frame))
 
 
-def stage_file(path, table: Table, key: bytes, as_at: date | None) -> tuple[pd.DataFrame, list]:
-    """Read and stage one file; raises ``UnreadableFile`` when it cannot be read."""
-    from pipeline.feeds.reading import read_table_file
+def concat_chunks(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Staged chunks of one file as one frame (the index is set by the caller); empties ``parts``.
 
-    result = read_table_file(path, table)
-    return stage_frame(result.frame, table, key, as_at), result.findings
+    A column is joined and its chunks let go before the next, so the frame is never held
+    twice; text columns are joined without copying (Arrow chunks).  A column typed the same
+    way has the same dtype in every chunk; should a chunk whose values are all missing have
+    typed to another, it takes the dtype of the first chunk holding a value, as typing the
+    file whole would have given.
+    """
+    if len(parts) == 1:
+        return parts.pop()
+    names = list(parts[0].columns)
+    columns = [dict(part.items()) for part in parts]
+    parts.clear()
+    joined = {}
+    for name in names:
+        pieces = [chunk.pop(name) for chunk in columns]
+        if len({str(p.dtype) for p in pieces}) > 1:
+            dtype = next((p.dtype for p in pieces if p.notna().any()), pieces[0].dtype)
+            pieces = [p.astype(dtype) for p in pieces]
+        joined[name] = pd.concat(pieces, ignore_index=True)
+        del pieces
+    return pd.DataFrame(joined, copy=False)
+
+
+def stage_file(path, table: Table, key: bytes, as_at: date | None,
+               finish_chunk: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> tuple[pd.DataFrame, list]:
+    """Read and stage one file a chunk of rows at a time; raises ``UnreadableFile`` when it cannot be read.
+
+    ``finish_chunk``, when given, adds a feed's row-by-row checks and columns to each
+    staged chunk.  Only the staged chunks are kept, so a national census term (8 million
+    rows) never has its text in memory whole.
+    """
+    from pipeline.feeds.reading import open_table_file
+
+    source = open_table_file(path, table)
+    parts = []
+    for text in source.chunks():
+        staged = stage_frame(text, table, key, as_at)
+        parts.append(finish_chunk(staged) if finish_chunk else staged)
+        del text, staged
+    index = source.finish()
+    frame = concat_chunks(parts)
+    frame.index = index
+    return frame, source.findings

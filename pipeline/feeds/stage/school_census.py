@@ -32,17 +32,24 @@ def academic_year_end(values: pd.Series) -> pd.Series:
 
 
 def stage_census(path: Path, key: bytes) -> tuple[pd.DataFrame, list[Finding]]:
-    """One census term: enrolments with absence checked against possible sessions."""
+    """One census term: enrolments with absence checked against possible sessions.
+
+    Staged a chunk of rows at a time (a national term has 8 million); the checks and
+    columns added here are each row's own, so they are added chunk by chunk too.
+    """
     match = re.match(CENSUS.file_pattern, path.name)
-    frame, findings = stage_file(path, CENSUS, key, None)
-    absent = frame["sessions_authorised_absence"] + frame["sessions_unauthorised_absence"]
-    frame["absence__ok"] = (absent <= frame["sessions_possible"]).fillna(True).astype(bool)
-    born = pd.to_datetime(frame["birth_year_month"], format="%Y-%m")
-    frame["date_of_birth__ok"] &= ~(born > frame["census_date"]).fillna(False).astype(bool)
-    frame["census_file"] = path.stem
-    frame["census_year"] = int(match.group(1))
-    frame["census_term"] = match.group(2)
-    return frame, findings
+
+    def finish(frame: pd.DataFrame) -> pd.DataFrame:
+        absent = frame["sessions_authorised_absence"] + frame["sessions_unauthorised_absence"]
+        frame["absence__ok"] = (absent <= frame["sessions_possible"]).fillna(True).astype(bool)
+        born = pd.to_datetime(frame["birth_year_month"], format="%Y-%m")
+        frame["date_of_birth__ok"] &= ~(born > frame["census_date"]).fillna(False).astype(bool)
+        frame["census_file"] = path.stem
+        frame["census_year"] = int(match.group(1))
+        frame["census_term"] = match.group(2)
+        return frame
+
+    return stage_file(path, CENSUS, key, None, finish)
 
 
 def stage_results(path: Path, table: Table, key: bytes) -> tuple[pd.DataFrame, list[Finding]]:
