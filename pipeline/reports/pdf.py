@@ -81,6 +81,14 @@ def write_pdf(html: str, path: Path) -> Path:
     return path
 
 
+def _cores() -> int:
+    """The cores this process may run on (its affinity, where the system says)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class PdfInBackground:
     """Write one PDF in a second Python process while this one carries on.
 
@@ -98,7 +106,7 @@ class PdfInBackground:
         self._html: Path | None = None
         self._temp: Path | None = None
         self._target: Path | None = None
-        if (os.cpu_count() or 1) < 2:
+        if _cores() < 2:
             return
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_DIR), env.get("PYTHONPATH")]))
