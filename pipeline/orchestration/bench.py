@@ -327,7 +327,10 @@ def print_table(la: dict | None, national: dict | None, repeats: int) -> None:
     else:
         rows.append(("(d) national census term: peak memory", "not measured", "(--sizes la,national)",
                      f"<= {TARGETS['d_mib']:,.0f} MiB", ""))
-    headers = ("figure", f"median of {repeats} (LA)", "range", "target", "x bare DuckDB scan")
+    national_runs = len(national.get("runs", [])) if national else 0
+    measured = " / ".join(x for x in (f"LA: median of {repeats}" if la is not None else "",
+                                      f"national: median of {national_runs}" if national_runs else "") if x)
+    headers = ("figure", measured or "measured", "range", "target", "x bare DuckDB scan")
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(5)]
     line = "  ".join("{:<%d}" % w for w in widths)
     print()
