@@ -130,6 +130,7 @@ def build_context(
         "period": period_label(period),
         "table_note": TABLE_NOTE,  # a chart's words point at its table: in the board's PDF that is in the annex
         "annex_note": "The numbers, month by month, are in the annex of this report.",
+        "places": None,  # the places page: only in a deployment's lead area's pack (render_highlight_report)
     }
 
 
