@@ -28,7 +28,7 @@ help:  ## list the targets
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
-	  && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock \
+	  && $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock \
 	  || $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@# make `pipeline` importable from anywhere in the venv (Airflow tasks, the airflow CLI), as an editable install would
 	@echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/send-board-pack.pth"
