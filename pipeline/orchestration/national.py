@@ -27,6 +27,7 @@ from pathlib import Path
 
 PERIOD = "2026-10"
 MONTHLY = "send_monthly_board_pack"
+FINISHED = ("success", "failed", "skipped", "upstream_failed")
 PUBLISHED = Path(__file__).resolve().parents[2] / "reference" / "published"
 
 
@@ -55,10 +56,12 @@ def _write_one(job: tuple[str, str, float, str]) -> tuple[str, float]:
     return code, time.perf_counter() - started
 
 
-def generate(root: Path, processes: int = 2, limit: int | None = None) -> dict:
-    """The inboxes and ``areas.yaml``; Blackpool (890) leads."""
+def generate(root: Path, processes: int = 2, limit: int | None = None, codes: list[str] | None = None) -> dict:
+    """The inboxes and ``areas.yaml``; Blackpool (890) leads. ``codes``: only those LAs (a rehearsal)."""
     las = local_authorities()[:limit] if limit else local_authorities()
-    if limit and not any(code == "890" for code, _, _ in las):
+    if codes:
+        las = [la for la in local_authorities() if la[0] in set(codes) | {"890"}]
+    elif limit and not any(code == "890" for code, _, _ in las):
         las = [la for la in local_authorities() if la[0] == "890"] + las[:-1]
     started = time.perf_counter()
     with ProcessPoolExecutor(processes) as pool:
@@ -98,7 +101,11 @@ class Sampler(threading.Thread):
 
 
 def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -> dict:
-    """One monthly run of every area on the stack with ``workers`` Celery workers."""
+    """One monthly run of every area on the stack with ``workers`` Celery workers.
+
+    A run still going after ``timeout`` seconds is reported as far as it got (its state
+    ``running``, how many areas' measures were built) and the stack is stopped.
+    """
     import sqlalchemy as sa
 
     from pipeline.orchestration import stack
@@ -131,7 +138,7 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -
             time.sleep(5)
         wall = time.monotonic() - started
         sampler.stopped.set()
-        states = client.states(run_id)
+        states, built = client.states(run_id)
         admin = sa.create_engine(config.pg_admin_url)
         with admin.connect() as conn:
             size = conn.exec_driver_sql(f"select pg_database_size('{config.warehouse_db}')").scalar()
@@ -141,6 +148,8 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -
         return {"workers": workers, "areas": len(load_areas(root / "areas.yaml")),
                 "run_state": state and state["state"], "wall_seconds": round(wall, 1),
                 "task_instances": sum(states.values()), "task_states": states,
+                "areas_measured": built,
+                "finished_task_instances_a_minute": round(sum(n for s, n in states.items() if s in FINISHED) / wall * 60, 1),
                 "worker_peak_mib": {n: round(b / 2**20) for n, b in sampler.peaks.items()},
                 "largest_task_process_mib": round(sampler.largest_task / 2**20),
                 "warehouse_mib": round(size / 2**20, 1)}
@@ -168,17 +177,19 @@ class _Client:
                                       auth=False)["access_token"]
         return self.token
 
-    def states(self, run_id: str) -> dict[str, int]:
+    def states(self, run_id: str) -> tuple[dict[str, int], int]:
+        """How many task instances are in each state, and how many areas' measures were built."""
         counts: dict[str, int] = {}
-        offset = 0
+        offset, built = 0, 0
         while True:
             page = self.request("GET", f"/api/v2/dags/{MONTHLY}/dagRuns/{run_id}/taskInstances"
                                        f"?limit=100&offset={offset}")["task_instances"]
             for ti in page:
                 counts[str(ti["state"])] = counts.get(str(ti["state"]), 0) + 1
+                built += ti["task_id"] == "build_measures" and ti["state"] == "success"
             offset += len(page)
             if len(page) < 100:
-                return counts
+                return counts, built
 
 
 def _unpause(client: _Client, dag_id: str, timeout: float = 300) -> None:
@@ -209,11 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--limit", type=int, help="only the first N areas (a rehearsal)")
+    parser.add_argument("--areas", help="only these LA codes, comma-separated (a rehearsal; 890 always)")
     parser.add_argument("--port", type=int, default=8093)
+    parser.add_argument("--timeout", type=float, default=4 * 3600,
+                        help="seconds to wait for the run before reporting how far it got")
     args = parser.parse_args(argv)
     args.root.mkdir(parents=True, exist_ok=True)
-    result = generate(args.root, limit=args.limit) if args.command == "generate" else run(
-        args.root, args.workers, args.port)
+    result = generate(args.root, limit=args.limit, codes=args.areas and args.areas.split(",")) \
+        if args.command == "generate" else run(args.root, args.workers, args.port, args.timeout)
     print(json.dumps(result, indent=1))
     return 0
 
