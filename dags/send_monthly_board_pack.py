@@ -6,6 +6,8 @@ run's **data interval** (the run that starts at 06:00 UTC on 1 November reports 
 or the month given as the param `period` (`YYYY-MM`: "Trigger" in the UI, or
 `POST /api/v2/dags/send_monthly_board_pack/dagRuns` with `"conf": {"period": "2026-10"}`).
 The month never comes from the clock, so re-running a month gives the same pack.
+The param `areas` (LA codes of `partnership/areas.yaml`) runs a batch of the areas instead of
+all (a large deployment: `docs/scaling.md`).
 
 **Waiting for the month's data.** A month's snapshots arrive in the days after it ends.
 Each dated feed (council SEND, therapies, NCCIS) first waits, in the triggerer (no worker slot),
@@ -51,6 +53,8 @@ POOL = "send_warehouse"
 MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
 PERIOD = Param(None, type=["null", "string"], pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", title="Report month",
                description="YYYY-MM: the month to (re)build. Leave empty on scheduled runs (their data interval).")
+AREAS = Param(None, type=["null", "array"], title="Areas",
+              description="LA codes of the areas file to run (a batch of a large deployment). Empty: every area.")
 
 
 def notify_failure(context: dict) -> None:
@@ -98,9 +102,11 @@ def month() -> str:
 
 @task
 def areas() -> list:
+    from airflow.sdk import get_current_context
+
     from pipeline.orchestration import tasks
 
-    return tasks.areas()
+    return tasks.areas(get_current_context()["params"].get("areas"))
 
 
 @task(pool=POOL)
@@ -146,10 +152,10 @@ def build_measures(area: str | None) -> list[str]:
 
 
 @task(trigger_rule=TriggerRule.ALL_DONE)
-def places() -> str | None:
+def places(codes: list) -> str | None:
     from pipeline.orchestration import tasks
 
-    return tasks.places(this_month())
+    return tasks.places(this_month(), codes)
 
 
 @task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)  # after the places page, whether or not it could be drawn
@@ -191,7 +197,7 @@ def check_feeds(area: str | None) -> None:
     # Several months may run at once (a scheduled month waiting for its data must not hold up a
     # re-run of another); work on one month and feed is serialised in the warehouse itself.
     max_active_runs=4,
-    params={"period": PERIOD},
+    params={"period": PERIOD, "areas": AREAS},
     doc_md=__doc__,
     tags=["send", "board-pack", "monthly"],
     # A lost worker is retried after a minute (stack.env: failed after 60 s without a heartbeat);
@@ -220,7 +226,7 @@ def send_monthly_board_pack():
 
     codes = areas()
     month() >> codes
-    area_month.expand(area=codes) >> places() >> area_pack.expand(area=codes)
+    area_month.expand(area=codes) >> places(codes) >> area_pack.expand(area=codes)
 
 
 send_monthly_board_pack()

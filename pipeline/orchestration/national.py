@@ -100,14 +100,33 @@ class Sampler(threading.Thread):
             time.sleep(0.5)
 
 
-def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -> dict:
-    """One monthly run of every area on the stack with ``workers`` Celery workers.
+def batches(codes: list[str], size: int | None) -> list[list[str]]:
+    """The areas in runs of ``size`` (all in one without it); the lead (first) is in the last run.
 
-    A run still going after ``timeout`` seconds is reported as far as it got (its state
-    ``running``, how many areas' measures were built) and the stack is stopped.
+    The lead's run draws the places page, so it goes after every other area's month is built.
+    """
+    if not size or size >= len(codes):
+        return [list(codes)]
+    lead, rest = codes[0], list(codes[1:])
+    runs = [rest[i:i + size] for i in range(0, len(rest), size)]
+    if len(runs[-1]) < size:
+        runs[-1].append(lead)
+    else:
+        runs.append([lead])
+    return runs
+
+
+def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600, batch: int | None = None,
+        in_flight: int = 2) -> dict:
+    """One month of every area on the stack with ``workers`` Celery workers.
+
+    With ``batch``, the areas go in runs of that many, ``in_flight`` runs at a time (the
+    lead's last, alone, after the others). A month still going after ``timeout`` seconds is
+    reported as far as it got (how many areas' measures were built) and the stack is stopped.
     """
     import sqlalchemy as sa
 
+    from pipeline.areas import load_areas
     from pipeline.orchestration import stack
 
     tag = f"national{workers}"
@@ -118,6 +137,8 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -
            # the month asked for only: no scheduled run of the latest month beside it, no follower DAGs
            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False", "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True"}
     os.environ.update(env)
+    codes = [a.code for a in load_areas(root / "areas.yaml")]
+    todo = batches(codes, batch)
     config = stack.StackConfig.from_env()
     _drop_databases(config, [f"send_airflow_{tag}", f"send_warehouse_{tag}"])
     stack.up(config)
@@ -128,25 +149,41 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600) -
         sampler = Sampler(pids)
         sampler.start()
         started = time.monotonic()
-        run_id = client.request("POST", f"/api/v2/dags/{MONTHLY}/dagRuns",
-                                {"logical_date": None, "conf": {"period": PERIOD}})["dag_run_id"]
-        state = None
-        while time.monotonic() - started < timeout:
-            state = client.request("GET", f"/api/v2/dags/{MONTHLY}/dagRuns/{run_id}")
-            if state["state"] in ("success", "failed"):
-                break
+        running: dict[str, float] = {}
+        finished: dict[str, dict] = {}
+        while time.monotonic() - started < timeout and (todo or running):
+            # the lead's run (the places page) starts once every other run has finished
+            if todo and len(running) < in_flight and not (codes[0] in todo[0] and running):
+                conf = {"period": PERIOD, **({"areas": todo[0]} if batch else {})}
+                run_id = client.request("POST", f"/api/v2/dags/{MONTHLY}/dagRuns",
+                                        {"logical_date": None, "conf": conf})["dag_run_id"]
+                running[run_id] = time.monotonic()
+                print(f"{time.monotonic() - started:7.0f} s  {run_id}: {len(todo.pop(0))} areas", flush=True)
+                continue
+            for run_id in list(running):
+                state = client.request("GET", f"/api/v2/dags/{MONTHLY}/dagRuns/{run_id}")["state"]
+                if state in ("success", "failed"):
+                    finished[run_id] = {"state": state, "seconds": round(time.monotonic() - running.pop(run_id), 1)}
+                    print(f"{time.monotonic() - started:7.0f} s  {run_id}: {state}", flush=True)
             time.sleep(5)
         wall = time.monotonic() - started
         sampler.stopped.set()
-        states, built = client.states(run_id)
+        states: dict[str, int] = {}
+        built = 0
+        for run_id in [*finished, *running]:
+            counts, measured = client.states(run_id)
+            built += measured
+            for state, count in counts.items():
+                states[state] = states.get(state, 0) + count
         admin = sa.create_engine(config.pg_admin_url)
         with admin.connect() as conn:
             size = conn.exec_driver_sql(f"select pg_database_size('{config.warehouse_db}')").scalar()
         admin.dispose()
-        from pipeline.areas import load_areas
-
-        return {"workers": workers, "areas": len(load_areas(root / "areas.yaml")),
-                "run_state": state and state["state"], "wall_seconds": round(wall, 1),
+        return {"workers": workers, "areas": len(codes), "runs": len(finished) + len(running),
+                "areas_a_run": batch or len(codes), "runs_in_flight": in_flight if batch else 1,
+                "run_states": [r["state"] for r in finished.values()] + ["running"] * len(running),
+                "slowest_run_seconds": max((r["seconds"] for r in finished.values()), default=None),
+                "wall_seconds": round(wall, 1),
                 "task_instances": sum(states.values()), "task_states": states,
                 "areas_measured": built,
                 "finished_task_instances_a_minute": round(sum(n for s, n in states.items() if s in FINISHED) / wall * 60, 1),
@@ -223,11 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--areas", help="only these LA codes, comma-separated (a rehearsal; 890 always)")
     parser.add_argument("--port", type=int, default=8093)
     parser.add_argument("--timeout", type=float, default=4 * 3600,
-                        help="seconds to wait for the run before reporting how far it got")
+                        help="seconds to wait for the month before reporting how far it got")
+    parser.add_argument("--batch", type=int, help="areas a DAG run (default: every area in one run)")
+    parser.add_argument("--in-flight", type=int, default=2, help="with --batch: DAG runs at a time")
     args = parser.parse_args(argv)
     args.root.mkdir(parents=True, exist_ok=True)
     result = generate(args.root, limit=args.limit, codes=args.areas and args.areas.split(",")) \
-        if args.command == "generate" else run(args.root, args.workers, args.port, args.timeout)
+        if args.command == "generate" else run(args.root, args.workers, args.port, args.timeout, args.batch,
+                                               args.in_flight)
     print(json.dumps(result, indent=1))
     return 0
 

@@ -68,19 +68,41 @@ def _fail(message: str) -> None:
     raise AirflowFailException(message)
 
 
-def areas() -> list[str | None]:
-    """What the DAG maps over: the codes of ``partnership/areas.yaml``, or ``[None]`` for the one default area."""
-    from pipeline.areas import area_codes
+def areas(only: list[str] | None = None) -> list[str | None]:
+    """What the DAG maps over: the codes of ``partnership/areas.yaml``, or ``[None]`` for the one default area.
+
+    ``only`` (the run's param ``areas``): a batch of those codes, in the file's order. A
+    deployment of many areas runs in batches because the scheduler's work on one run grows
+    faster than its task instances (``docs/scaling.md``).
+    """
+    from pipeline.areas import AreasError, area_codes
 
     codes = area_codes()
+    if only:
+        wanted = {str(code) for code in only}
+        unknown = sorted(wanted - set(codes))
+        if unknown:
+            raise AreasError(f"The run's areas {', '.join(unknown)} are not in the areas file "
+                             f"(it has {len(codes)}: {', '.join(str(c) for c in codes[:10])}"
+                             f"{', ...' if len(codes) > 10 else ''}). Trigger the run again with codes from the file.")
+        codes = [code for code in codes if code in wanted]
     log.info("%d area%s: %s", len(codes), "" if len(codes) == 1 else "s", ", ".join(c or "default" for c in codes))
     return codes
 
 
-def places(period: str) -> str | None:
-    """Render the places page (every area side by side) into the lead area's pack; None for one area."""
+def places(period: str, codes: list[str | None] | None = None) -> str | None:
+    """Render the places page (every area side by side) into the lead area's pack; None for one area.
+
+    ``codes``: the run's areas; a batch without the lead area draws no places page (the
+    lead's batch, run last, draws it with every area's month).
+    """
+    from pipeline.areas import area_codes
     from pipeline.orchestration.places import write_places
 
+    lead = area_codes()[0]
+    if codes is not None and lead not in codes:
+        log.info("the lead area %s is not in this run's %d areas: no places page", lead, len(codes))
+        return None
     path = write_places(period)
     return str(path) if path else None
 

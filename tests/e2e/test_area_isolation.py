@@ -109,3 +109,17 @@ def test_without_an_areas_file_there_is_one_default_area(monkeypatch, tmp_path):
     assert area_codes() == [None]
     settings = load_settings(tmp_path)
     assert settings.area_code is None and settings.data_dir == tmp_path
+
+
+def test_a_run_of_a_batch_of_areas(monkeypatch, tmp_path):
+    from pipeline.orchestration import tasks
+
+    path = tmp_path / "areas.yaml"
+    path.write_text('areas:\n  - {code: "890", name: Blackpool}\n  - {code: "876", name: Halton}\n'
+                    '  - {code: "889", name: Blackburn with Darwen}\n', encoding="utf-8")
+    monkeypatch.setenv("SEND_AREAS_FILE", str(path))
+    assert tasks.areas() == ["890", "876", "889"]
+    assert tasks.areas(["889", "890"]) == ["890", "889"]  # the file's order
+    with pytest.raises(AreasError, match="areas 999 are not in the areas file"):
+        tasks.areas(["876", "999"])
+    assert tasks.places("2026-10", ["876", "889"]) is None  # the lead's run draws the places page
