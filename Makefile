@@ -65,8 +65,8 @@ browser:  ## install Debian's chromium and the pinned node packages of the brows
 test: venv system-deps browser services  ## run the whole test suite (the stack tests need PostgreSQL and Redis on 127.0.0.1)
 	$(PY) -m pytest
 
-bench: venv  ## time every stage at one LA and at national size (prints numbers)
-	$(PY) -m pipeline.orchestration.bench
+bench: venv system-deps  ## time one LA's month and national-size staging as whole processes (prints each figure beside its target)
+	$(PY) -m pipeline.orchestration.bench --sizes la,national
 
 demo-data: venv system-deps  ## write the synthetic demo inbox to data/inbox (and install the PDF libraries)
 	$(PY) -m pipeline synthetic --out data/inbox
