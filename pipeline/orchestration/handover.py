@@ -12,13 +12,18 @@ not), pushes what it wrote, so the next task finds it wherever it runs.
 
 What a task reads:
 
-- a feed's steps: ``raw/<feed>/``, ``staged/<feed>/`` and the month's ``validation/`` folder;
+- a feed's steps: ``raw/<feed>/``, ``staged/<feed>/`` and the month's ``validation/`` folder
+  (the training log's also ``raw/reference/``: its schools are checked against
+  ``establishments.csv``);
 - the measures, the places page and the pack: the month's ``validation/`` and ``packs/``
-  folders and the packs index.
+  folders, the packs index and every feed's ``raw/<feed>/manifest.csv`` (the pack's manifest
+  lists the files it was made from).
 
 Landed and staged data files never change once written (a new delivery is a new version
 folder), so they are fetched once; manifests, ``checks.json``, plans, reports and packs are
-fetched every time. The warehouse is not handed over: with workers on several hosts it must
+fetched when the store's copy is newer than the local one, so a file a task on this host
+wrote and has not sent yet is never replaced by an older copy. Folders and files whose name
+starts with a dot (a landing in progress, a temporary file) are never sent. The warehouse is not handed over: with workers on several hosts it must
 be PostgreSQL (a DuckDB file belongs to one host). The inbox is read by the ``land`` and
 ``wait`` steps: mount it where the workers and the triggerer run.
 """
@@ -53,13 +58,16 @@ def store_root(settings: Settings):
 
 def feed_folders(feed: str, period: str) -> list[str]:
     """What a feed's steps read."""
-    return [f"raw/{feed}", f"staged/{feed}", f"validation/{period}"]
+    checked_against = ["raw/reference"] if feed == "workforce" else []
+    return [f"raw/{feed}", f"staged/{feed}", f"validation/{period}", *checked_against]
 
 
 def pack_folders(period: str) -> list[str]:
     """What the measures and the pack read."""
+    from pipeline.feeds.contracts import FEEDS
+
     return [f"validation/{period}", f"packs/{period}", "packs/index.html", "packs/manifest.json",
-            "packs/deliveries.json"]
+            "packs/deliveries.json", *(f"raw/{feed}/manifest.csv" for feed in FEEDS)]
 
 
 @contextmanager
@@ -89,7 +97,7 @@ def pull(root, data_dir: Path, folders: list[str]) -> int:
         for path in files:
             relative = path.relative_to(root)
             local = data_dir / str(relative)
-            if local.exists() and _immutable(str(relative)):
+            if local.exists() and (_immutable(str(relative)) or _newer_here(local, path)):
                 continue
             local.parent.mkdir(parents=True, exist_ok=True)
             temp = local.with_name(f".{local.name}.handover")
@@ -116,11 +124,21 @@ def push(root, data_dir: Path, before: dict[str, tuple[int, int]]) -> int:
     return sent
 
 
+def _newer_here(local: Path, remote) -> bool:
+    """Whether the local copy is as new as the store's (written here, or fetched after the store's was)."""
+    try:
+        modified = remote.fs.modified(remote.path)
+    except (NotImplementedError, OSError):
+        return False
+    return local.stat().st_mtime >= modified.timestamp()
+
+
 def _stamps(data_dir: Path) -> dict[str, tuple[int, int]]:
     """Each handed-over file of ``data_dir``: its modification time (ns) and size."""
     stamps = {}
     for local in data_dir.rglob("*") if data_dir.is_dir() else []:
-        if local.name in NOT_HANDED or local.name.startswith(".") or not local.is_file():
+        parts = local.relative_to(data_dir).parts
+        if local.name in NOT_HANDED or any(p.startswith(".") for p in parts) or not local.is_file():
             continue
         stat = local.stat()
         stamps[local.relative_to(data_dir).as_posix()] = (stat.st_mtime_ns, stat.st_size)
