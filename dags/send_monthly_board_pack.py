@@ -151,7 +151,7 @@ def build_measures(area: str | None) -> list[str]:
     return tasks.build(this_month(), area)
 
 
-@task(trigger_rule=TriggerRule.ALL_DONE)
+@task(pool=POOL, trigger_rule=TriggerRule.ALL_DONE)  # opens every area's warehouse
 def places(codes: list) -> str | None:
     from pipeline.orchestration import tasks
 

@@ -73,7 +73,11 @@ def generate(root: Path, processes: int = 2, limit: int | None = None, codes: li
 
 
 class Sampler(threading.Thread):
-    """Peak memory of each worker's process tree (the worker and its task processes)."""
+    """Peak memory of each worker's process tree (the worker and its task processes).
+
+    The sum of the processes' resident sizes: pages a forked task shares with its warm worker
+    are counted in each, so the figure is an upper bound of what the host needs.
+    """
 
     def __init__(self, pids: dict[str, int]) -> None:
         super().__init__(daemon=True)
@@ -121,7 +125,7 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600, b
     """One month of every area on the stack with ``workers`` Celery workers.
 
     With ``batch``, the areas go in runs of that many, ``in_flight`` runs at a time (the
-    lead's last, alone, after the others). A month still going after ``timeout`` seconds is
+    lead's run last, once every other run has finished). A month still going after ``timeout`` seconds is
     reported as far as it got (how many areas' measures were built) and the stack is stopped.
     """
     import sqlalchemy as sa

@@ -180,7 +180,6 @@ def produced_on(period: str) -> date:
 
 def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
     """Render the period's highlight report PDF into its pack folder."""
-    from pipeline.orchestration.places import section as places_section
     from pipeline.reports.highlight.report import render_highlight_report
 
     return render_highlight_report(engine, period, settings.packs_dir / period, area_name=settings.area_name,
@@ -188,7 +187,19 @@ def render_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
                                    validation_csv=settings.reports_dir / period / "validation-report.csv",
                                    nhs_provider_code=settings.nhs_provider_code, la_code=settings.la_code,
                                    spc_config=settings.spc_config, oba_config=settings.oba_config,
-                                   places=places_section(period, settings))
+                                   places=_places_page(period, settings))
+
+
+def _places_page(period: str, settings: Settings) -> dict | None:
+    """The places page of the lead area's pack; the pack without it when it cannot be drawn
+    (the ``places`` task has failed, saying why, so the run shows as failed)."""
+    from pipeline.orchestration.places import section
+
+    try:
+        return section(period, settings)
+    except Exception as exc:  # one area's unreadable month must not hold back the lead's own pack
+        log.error("the places page is left out of %s's pack: %s", settings.area_name, exc)
+        return None
 
 
 def render_stocktake_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
@@ -196,7 +207,8 @@ def render_stocktake_period(period: str, settings: Settings, engine: sa.Engine) 
     from pipeline.reports.stocktake import render_stocktake
 
     return render_stocktake(engine, period, settings.packs_dir / period, area_name=settings.area_name,
-                            produced_on=produced_on(period))
+                            produced_on=produced_on(period), spc_config=settings.spc_config,
+                            oba_config=settings.oba_config)
 
 
 def publish_period(period: str, settings: Settings, engine: sa.Engine, pdf: Path,

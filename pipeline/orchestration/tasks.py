@@ -75,16 +75,17 @@ def areas(only: list[str] | None = None) -> list[str | None]:
     deployment of many areas runs in batches because the scheduler's work on one run grows
     faster than its task instances (``docs/scaling.md``).
     """
-    from pipeline.areas import AreasError, area_codes
+    from pipeline.areas import area_codes
 
     codes = area_codes()
     if only:
         wanted = {str(code) for code in only}
         unknown = sorted(wanted - set(codes))
         if unknown:
-            raise AreasError(f"The run's areas {', '.join(unknown)} are not in the areas file "
-                             f"(it has {len(codes)}: {', '.join(str(c) for c in codes[:10])}"
-                             f"{', ...' if len(codes) > 10 else ''}). Trigger the run again with codes from the file.")
+            listed = [c for c in codes if c] or ["none: there is no areas file"]
+            _fail(f"The run's areas {', '.join(unknown)} are not in the areas file (its areas: "
+                  f"{', '.join(listed[:10])}{', ...' if len(listed) > 10 else ''}). "
+                  "Trigger the run again with codes from the file.")
         codes = [code for code in codes if code in wanted]
     log.info("%d area%s: %s", len(codes), "" if len(codes) == 1 else "s", ", ".join(c or "default" for c in codes))
     return codes

@@ -195,10 +195,10 @@ class PdfInBackground:
 
 def _main() -> int:
     """The second process of :class:`PdfInBackground`: import WeasyPrint, then write the PDF asked on stdin."""
+    parent = os.getppid()  # before the import: the first process may be killed during it
     logging.basicConfig(level=logging.WARNING, format=_CHILD_LOG_FORMAT)
     import weasyprint  # noqa: F401  (while the first process is still building what to show)
 
-    parent = os.getppid()
     line = sys.stdin.readline()
     if not line:
         return 0  # nothing asked: the first process gave up

@@ -113,8 +113,12 @@ def _measures(row_of, registry: dict, area, period: str) -> dict:
             "columns": ["Measure", *(period_label(p) for p in earlier)], "rows": rows}
 
 
-def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, produced_on: date) -> dict:
-    """Everything the stocktake shows, as text (its layout is ``report_templates/stocktake.html``)."""
+def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, produced_on: date,
+                            spc_config: Path | None = None, oba_config: Path | None = None) -> dict:
+    """Everything the stocktake shows, as text (its layout is ``report_templates/stocktake.html``).
+
+    ``spc_config``, ``oba_config``: the area's settings (None: ``partnership/spc.yaml``, ``oba.yaml``).
+    """
     year, quarter = quarter_of(period)
     first = shift_period(period, -2)
     now, before = read_statuses(engine, period), read_statuses(engine, shift_period(period, -3))
@@ -122,10 +126,10 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
         raise StocktakeError(f"No programme statuses for {period}: load the plan and tracker and build the "
                              f"measures of {period} first (`python -m pipeline run --period {period} ...`).")
     registry = registry_by_id()
-    areas = load_oba_settings(registry)
+    areas = load_oba_settings(registry, *([oba_config] if oba_config else []))
     months = month_range(shift_period(period, -23), period)
     history = read_history(engine, period, 24)
-    spc = spc_section(history.row, registry, months, load_spc_settings(registry))
+    spc = spc_section(history.row, registry, months, load_spc_settings(registry, *([spc_config] if spc_config else [])))
     risks = read_sql_frame(engine, "select * from src_programme__risks where status = 'OPEN' "
                                    "order by likelihood * impact desc, risk_id")
     start, end = period_start(first), pd.Timestamp(period_start(period)) + pd.offsets.MonthEnd(0)
@@ -159,10 +163,12 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
     }
 
 
-def render_stocktake(engine: sa.Engine, period: str, out_dir: Path, *, area_name: str, produced_on: date) -> Path:
+def render_stocktake(engine: sa.Engine, period: str, out_dir: Path, *, area_name: str, produced_on: date,
+                     spc_config: Path | None = None, oba_config: Path | None = None) -> Path:
     """Render the quarter's stocktake PDF into ``out_dir``, and its HTML twin beside it (both written atomically)."""
     started = time.perf_counter()
-    context = build_stocktake_context(engine, period, area_name=area_name, produced_on=produced_on)
+    context = build_stocktake_context(engine, period, area_name=area_name, produced_on=produced_on,
+                                      spc_config=spc_config, oba_config=oba_config)
     path = write_pdf(render_html(context, template="stocktake.html"), Path(out_dir) / stocktake_name(period))
     write_text_atomic(path.with_suffix(".html"), render_html({**context, "twin": True}, template="stocktake.html"))
     log.info("rendered %s and its HTML twin in %.1f s", path, time.perf_counter() - started)

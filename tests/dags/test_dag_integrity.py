@@ -13,7 +13,7 @@ from tests.dags.conftest import ROOT
 MONTHLY = "send_monthly_board_pack"
 DAG_FILES = sorted((ROOT / "dags").glob("*.py"))
 ALLOWED_TOP_LEVEL = {"__future__", "datetime", "pendulum", "airflow.sdk"}
-WAREHOUSE_TASKS = {"prepare_warehouse", "build_measures", "render_report", "publish_pack"}
+WAREHOUSE_TASKS = {"prepare_warehouse", "build_measures", "places", "render_report", "publish_pack"}
 
 
 def test_no_import_errors(dagbag):
