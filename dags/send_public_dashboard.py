@@ -39,10 +39,10 @@ def notify_failure(context: dict) -> None:
 
 
 @task
-def areas() -> list:
+def areas(triggering_asset_events=None) -> list:
     from pipeline.orchestration import tasks
 
-    return tasks.areas()
+    return tasks.areas_with_packs(triggering_asset_events)
 
 
 @task(pool=POOL)
@@ -64,7 +64,7 @@ def write_public_site(area: str | None, params=None, triggering_asset_events=Non
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "on_failure_callback": notify_failure},
 )
 def send_public_dashboard():
-    write_public_site.expand(area=areas())  # each area of partnership/areas.yaml its own site
+    write_public_site.expand(area=areas())  # each area whose pack was published its own site
 
 
 send_public_dashboard()

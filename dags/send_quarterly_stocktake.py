@@ -49,10 +49,10 @@ def quarter(data_interval_end=None, triggering_asset_events=None) -> str:
 
 
 @task
-def areas() -> list:
+def areas(triggering_asset_events=None) -> list:
     from pipeline.orchestration import tasks
 
-    return tasks.areas()
+    return tasks.areas_with_packs(triggering_asset_events)
 
 
 @task(pool=POOL)
@@ -82,7 +82,7 @@ def deliver_stocktake(period: str, pdf: str, area: str | None) -> bool:
 )
 def send_quarterly_stocktake():
     @task_group(prefix_group_id=False)
-    def area_stocktake(area, period):  # each area of partnership/areas.yaml its own stocktake
+    def area_stocktake(area, period):  # each area whose pack was published its own stocktake
         deliver_stocktake(period, render_stocktake(period, area), area)
 
     period = quarter()

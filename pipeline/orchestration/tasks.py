@@ -91,6 +91,22 @@ def areas(only: list[str] | None = None) -> list[str | None]:
     return codes
 
 
+def areas_with_packs(asset_events: dict | None = None) -> list[str | None]:
+    """What a follower DAG (public site, stocktake) maps over: the areas whose packs the
+    triggering asset events published; without events (a scheduled or manual run), every area
+    with a pack (``packs: lead``: the lead alone). ``[None]`` for the one default area."""
+    from pipeline.areas import load_areas
+
+    listed = load_areas()
+    if not listed:
+        return [None]
+    named = {str(e.extra["area"]) for events in (asset_events or {}).values() for e in events
+             if getattr(e, "extra", None) and e.extra.get("area")}
+    codes = [a.code for a in listed if (a.code in named if named else a.pack)]
+    log.info("areas with a new pack: %s", ", ".join(codes) or "none")
+    return codes
+
+
 def places(period: str, codes: list[str | None] | None = None) -> str | None:
     """Render the places page (every area side by side) into the lead area's pack; None for one area.
 

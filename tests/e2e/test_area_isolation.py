@@ -125,3 +125,17 @@ def test_a_run_of_a_batch_of_areas(monkeypatch, tmp_path):
     with pytest.raises(AirflowFailException, match="areas 999 are not in the areas file"):
         tasks.areas(["876", "999"])
     assert tasks.places("2026-10", ["876", "889"]) is None  # the lead's run draws the places page
+
+
+def test_the_site_and_stocktake_follow_the_areas_whose_packs_were_published(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from pipeline.orchestration import tasks
+
+    path = tmp_path / "areas.yaml"
+    path.write_text('packs: lead\nareas:\n  - {code: "890", name: Blackpool}\n  - {code: "876", name: Halton}\n',
+                    encoding="utf-8")
+    monkeypatch.setenv("SEND_AREAS_FILE", str(path))
+    assert tasks.areas_with_packs() == ["890"]  # packs: lead
+    events = {"send_monthly_board_pack": [SimpleNamespace(extra={"period": "2026-10", "area": "876"})]}
+    assert tasks.areas_with_packs(events) == ["876"]
