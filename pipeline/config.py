@@ -115,8 +115,9 @@ def area_warehouse_url(url: str | None, area_data: Path, schema: str) -> str:
         return default_warehouse_url(area_data)
     from sqlalchemy.engine import make_url
 
-    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+    parsed = make_url(url)
+    options = " ".join(filter(None, [parsed.query.get("options"), f"-csearch_path={schema}"]))  # keeps e.g. a statement_timeout
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 
 def _key() -> bytes:

@@ -47,7 +47,7 @@ MODULES_OF_INTEREST = ("great_expectations", "weasyprint", "airflow")
 
 
 def timed(args: list[str], env: dict | None = None, cwd: Path | None = None) -> dict:
-    """Run ``args`` as a fresh process; its wall seconds, CPU seconds, peak MiB, exit status and output."""
+    """Run ``args`` as a fresh process; its wall seconds, exit status and output."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     out, err = process.communicate()

@@ -206,8 +206,6 @@ def render(period: str, area: str | None = None) -> str:
 
 def local_pdf(settings, period: str, pdf: str):
     """The PDF another task rendered, in this host's data folder (the XCom holds the renderer's path)."""
-    from pathlib import Path
-
     return settings.packs_dir / period / Path(pdf).name
 
 
