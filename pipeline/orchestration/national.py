@@ -33,11 +33,14 @@ PUBLISHED = Path(__file__).resolve().parents[2] / "reference" / "published"
 
 def local_authorities() -> list[tuple[str, str, float]]:
     """(code, name, scale) of each LA with a published count of plans in force, Blackpool (890) = 1."""
-    names = {r["la_code"]: r["area_name"] for r in csv.DictReader((PUBLISHED / "geography.csv").open())
-             if r["geographic_level"] == "Local authority"}
+    with (PUBLISHED / "geography.csv").open(encoding="utf-8") as handle:
+        names = {r["la_code"]: r["area_name"] for r in csv.DictReader(handle)
+                 if r["geographic_level"] == "Local authority"}
+    with (PUBLISHED / "measures.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["measure_id"] == "ehcp_in_force"]
     plans = {}
-    for row in csv.DictReader((PUBLISHED / "measures.csv").open()):
-        if row["measure_id"] == "ehcp_in_force" and row["breakdown"] == "all" and row["la_code"] in names:
+    for row in rows:
+        if row["breakdown"] == "all" and row["la_code"] in names:
             year = int(row["year"])
             if year >= plans.get(row["la_code"], (0, 0))[0] and row["value"]:
                 plans[row["la_code"]] = (year, float(row["value"]))
