@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 PERIOD = "2026-10"
-TARGETS = {"a": 8.0, "b": 6.0, "d_mib": 4096.0}
+TARGETS = {"a": 8.0, "b": 6.0, "c": 0.1, "d_mib": 4096.0}
 MODULES_OF_INTEREST = ("great_expectations", "weasyprint", "airflow")
 
 
@@ -298,7 +298,7 @@ def print_table(la: dict | None, national: dict | None, repeats: int) -> None:
             ("    the same without the PDF (--no-render)", f"{median(la['b_no_render']):.1f} s",
              spread(la["b_no_render"]), "", ratio(median(la["b_no_render"]), scan)),
             (f"(c) PDF s a page ({pages['board']} board + {pages['annex']} annex pages)", f"{per_page:.2f} s",
-             f"{la['pdf_seconds']:.1f} s in all", "no target set", ratio(la["pdf_seconds"], scan)),
+             f"{la['pdf_seconds']:.1f} s in all", f"<= {TARGETS['c']:g} s", ratio(la["pdf_seconds"], scan)),
         ]
     if national is not None and national.get("measured"):
         runs = national["runs"]
