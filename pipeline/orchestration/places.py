@@ -14,7 +14,7 @@ from pipeline.areas import load_areas
 from pipeline.config import Settings, load_settings
 from pipeline.feeds.contracts import FEEDS
 from pipeline.orchestration import handover, run
-from pipeline.reports.places import Place, england_figures, places_section, render_places
+from pipeline.reports.places import Place, deployment_name, england_figures, places_section, render_places
 from pipeline.warehouse.db import read_sql_frame
 from pipeline.warehouse.measures import read_measures
 
@@ -59,7 +59,7 @@ def write_places(period: str) -> Path | None:
     with handover.shared(lead, handover.pack_folders(period)):
         page = section(period, lead)
         path = render_places(page, lead.packs_dir / period, period, produced_on=run.produced_on(period),
-                             deployment=", ".join(a.name for a in areas))
+                             deployment=deployment_name([a.name for a in areas]))
     if page["stale"]:
         log.warning("places page %s: %d of %d areas marked stale", path, len(page["stale"]), page["count"])
     return path

@@ -45,6 +45,16 @@ class Place:
         return bool(self.stale_feeds or self.refused_feeds or self.measures.empty)
 
 
+NAMED_IN_TITLE = 4  # more areas than this: "Blackpool and 152 other areas" (a title must fit its page)
+
+
+def deployment_name(names: list[str]) -> str:
+    """The areas of a deployment in a title: each named when few, else the lead and how many others."""
+    if len(names) <= NAMED_IN_TITLE:
+        return ", ".join(names)
+    return f"{names[0]} and {len(names) - 1} other areas"
+
+
 def places_name(period: str) -> str:
     """The places PDF's file name."""
     return f"SEND-places-{period}.pdf"
