@@ -23,8 +23,9 @@ Landed and staged data files never change once written (a new delivery is a new 
 folder), so they are fetched once; manifests, ``checks.json``, plans, reports and packs are
 fetched when the store's copy is newer than the local one, so a file a task on this host
 wrote and has not sent yet is never replaced by an older copy. Folders and files whose name
-starts with a dot (a landing in progress, a temporary file) are never sent. The warehouse is not handed over: with workers on several hosts it must
-be PostgreSQL (a DuckDB file belongs to one host). The inbox is read by the ``land`` and
+starts with a dot (a landing in progress, a temporary file) are never sent. The warehouse is
+not handed over: with workers on several hosts it must be PostgreSQL (a DuckDB file belongs
+to one host). The inbox is read by the ``land`` and
 ``wait`` steps: mount it where the workers and the triggerer run.
 """
 from __future__ import annotations

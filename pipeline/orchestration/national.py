@@ -61,11 +61,12 @@ def _write_one(job: tuple[str, str, float, str]) -> tuple[str, float]:
 
 def generate(root: Path, processes: int = 2, limit: int | None = None, codes: list[str] | None = None) -> dict:
     """The inboxes and ``areas.yaml``; Blackpool (890) leads. ``codes``: only those LAs (a rehearsal)."""
-    las = local_authorities()[:limit] if limit else local_authorities()
+    everyone = local_authorities()
+    las = everyone[:limit] if limit else everyone
     if codes:
-        las = [la for la in local_authorities() if la[0] in set(codes) | {"890"}]
+        las = [la for la in everyone if la[0] in set(codes) | {"890"}]
     elif limit and not any(code == "890" for code, _, _ in las):
-        las = [la for la in local_authorities() if la[0] == "890"] + las[:-1]
+        las = [la for la in everyone if la[0] == "890"] + las[:-1]
     started = time.perf_counter()
     with ProcessPoolExecutor(processes) as pool:
         list(pool.map(_write_one, [(c, n, s, str(root)) for c, n, s in las]))
@@ -128,8 +129,9 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600, b
     """One month of every area on the stack with ``workers`` Celery workers.
 
     With ``batch``, the areas go in runs of that many, ``in_flight`` runs at a time (the
-    lead's run last, once every other run has finished). A month still going after ``timeout`` seconds is
-    reported as far as it got (how many areas' measures were built) and the stack is stopped.
+    lead's run last, once every other run has finished). A month still going after
+    ``timeout`` seconds is reported as far as it got (how many areas' measures were built) and
+    the stack is stopped.
     """
     import sqlalchemy as sa
 
@@ -193,7 +195,8 @@ def run(root: Path, workers: int, port: int = 8093, timeout: float = 4 * 3600, b
                 "wall_seconds": round(wall, 1),
                 "task_instances": sum(states.values()), "task_states": states,
                 "areas_measured": built,
-                "finished_task_instances_a_minute": round(sum(n for s, n in states.items() if s in FINISHED) / wall * 60, 1),
+                "finished_task_instances_a_minute":
+                    round(sum(n for s, n in states.items() if s in FINISHED) / wall * 60, 1),
                 "worker_peak_mib": {n: round(b / 2**20) for n, b in sampler.peaks.items()},
                 "largest_task_process_mib": round(sampler.largest_task / 2**20),
                 "warehouse_mib": round(size / 2**20, 1)}

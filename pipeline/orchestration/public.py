@@ -62,29 +62,30 @@ def _fail(message: str) -> None:
 def landed_plan(settings) -> Path:
     """The ``plan.yaml`` the area's programme feed delivered last; the shipped plan before any has landed."""
     from pipeline.definitions.plan import PLAN_PATH
+    from pipeline.feeds.land import current_versions
 
-    versions = sorted((settings.data_dir / "raw" / "programme" / "plan").glob("v*/plan.yaml"),
-                      key=lambda path: int(path.parent.name[1:]) if path.parent.name[1:].isdigit() else 0)
-    return versions[-1] if versions else PLAN_PATH
+    landed = current_versions(settings.raw_dir, "programme").get("plan")
+    return next(iter(landed.files.values())) if landed else PLAN_PATH
 
 
 def write_public_site(period: str, area: str | None = None) -> str:
     """Write the month's public site (an area's own, in its data folder); returns the site's folder (for XCom)."""
     from pipeline.reports.easy_read import render_easy_read
+    from pipeline.analysis.oba import CONFIG_PATH as OBA_CONFIG_PATH
     from pipeline.reports.public.site import EASY_READ, write_site
+    from pipeline.reports.spc_pack import CONFIG_PATH as SPC_CONFIG_PATH
 
     from pipeline.orchestration import handover
 
     settings = load_settings(area=area)
     folder = public_dir(settings.data_dir)
     produced_on = run.produced_on(period)
-    own = {key: value for key, value in (("spc_config", settings.spc_config), ("oba_config", settings.oba_config))
-           if value is not None}
     with handover.shared(settings, [*handover.pack_folders(period), "raw/programme/plan"]), \
             run.open_warehouse(settings) as engine:
         written = write_site(engine, period, folder, area_name=settings.area_name, produced_on=produced_on,
                              la_code=settings.la_code, packs_url=os.environ.get("SEND_PUBLIC_PACKS_URL") or None,
-                             plan_path=landed_plan(settings), **own)
+                             plan_path=landed_plan(settings), spc_config=settings.spc_config or SPC_CONFIG_PATH,
+                             oba_config=settings.oba_config or OBA_CONFIG_PATH)
         written += render_easy_read(engine, period, (folder / EASY_READ).parent, area_name=settings.area_name,
                                     produced_on=produced_on)
     log.info("the public site for %s (with its Easy Read page and PDF): %d files in %s", period, len(written), folder)

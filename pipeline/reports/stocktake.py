@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.analysis.oba import load_oba_settings
+from pipeline.analysis.oba import CONFIG_PATH as OBA_CONFIG_PATH, load_oba_settings
 from pipeline.definitions.registry import registry_by_id
 from pipeline.files import write_text_atomic
 from pipeline.periods import month_range, parse_period, period_start, shift_period
@@ -23,7 +23,7 @@ from pipeline.reports.formatting import date_label, format_value, period_label
 from pipeline.reports.history import read_history
 from pipeline.reports.pdf import render_html, write_pdf
 from pipeline.reports.programme_pack import STATUS_CSS, read_statuses
-from pipeline.reports.spc_pack import load_spc_settings, spc_section
+from pipeline.reports.spc_pack import CONFIG_PATH as SPC_CONFIG_PATH, load_spc_settings, spc_section
 from pipeline.warehouse.db import read_sql_frame
 
 log = logging.getLogger(__name__)
@@ -126,10 +126,10 @@ def build_stocktake_context(engine: sa.Engine, period: str, *, area_name: str, p
         raise StocktakeError(f"No programme statuses for {period}: load the plan and tracker and build the "
                              f"measures of {period} first (`python -m pipeline run --period {period} ...`).")
     registry = registry_by_id()
-    areas = load_oba_settings(registry, *([oba_config] if oba_config else []))
+    areas = load_oba_settings(registry, oba_config or OBA_CONFIG_PATH)
     months = month_range(shift_period(period, -23), period)
     history = read_history(engine, period, 24)
-    spc = spc_section(history.row, registry, months, load_spc_settings(registry, *([spc_config] if spc_config else [])))
+    spc = spc_section(history.row, registry, months, load_spc_settings(registry, spc_config or SPC_CONFIG_PATH))
     risks = read_sql_frame(engine, "select * from src_programme__risks where status = 'OPEN' "
                                    "order by likelihood * impact desc, risk_id")
     start, end = period_start(first), pd.Timestamp(period_start(period)) + pd.offsets.MonthEnd(0)
