@@ -4,6 +4,7 @@ One sub-package a stage, in the order the data flows: ``definitions`` (the measu
 and the plan), ``feeds`` (land, read, stage, validate), ``warehouse`` (load, measures),
 ``analysis`` (SPC, OBA), ``reports`` (the PDFs and the pack folder) and ``orchestration``
 (steps, the run, the command line, what the DAGs call); ``synthetic`` writes a demo inbox.
-A layer never imports a later one. ``config``, ``periods`` and ``files`` serve them all.
+A layer never imports a later one. ``config`` (settings), ``periods`` (reporting months),
+``files`` (atomic writes) and ``areas`` (the areas a deployment serves) serve them all.
 The command line (``python -m pipeline``) and the Airflow DAGs in ``dags/`` only call them.
 """

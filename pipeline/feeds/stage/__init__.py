@@ -2,7 +2,8 @@
 
 ``stage_frame`` does what every feed shares, column by column, from the spec in
 ``pipeline.feeds.contracts``.  One module a feed (``council_send``, ``school_census``,
-``therapies``, ``reference``) adds that feed's cross-row checks and derived columns.
+``therapies``, ``nccis``, ``workforce``, ``programme``, ``reference``) adds that feed's
+cross-row checks and derived columns.
 
 A staged frame holds the warehouse columns plus boolean ``<rule>__ok`` columns that the
 Great Expectations suites check.  It never holds a name, postcode, UPN, ULN or NHS
