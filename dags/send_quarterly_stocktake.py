@@ -6,7 +6,8 @@ Renders the SEND Partnership Board's quarterly stocktake for the quarter that is
 after the monthly pack of the quarter's last month. It also follows the monthly pack's
 asset `send_monthly_board_pack`: when the monthly pack of March, June, September or
 December is published (also when a month is re-run), the stocktake is rendered again from
-the same warehouse; other months' events are skipped.
+the same warehouse, for the area whose pack it is; a run that follows several packs at once
+(a backfill) renders every quarter end among them; other months' events are skipped.
 
 **Output:** `<data>/packs/<YYYY-MM>/SEND-quarterly-stocktake-<YYYY>-Q<n>.pdf` (e-mailed to
 `SEND_PACK_RECIPIENTS`, once for the same bytes) beside the
@@ -37,22 +38,15 @@ def notify_failure(context: dict) -> None:
 
 
 @task
-def quarter(data_interval_end=None, triggering_asset_events=None) -> str:
+def stocktakes(data_interval_end=None, triggering_asset_events=None) -> list:
     from airflow.sdk.exceptions import AirflowSkipException
 
     from pipeline.orchestration import tasks
 
-    period = tasks.quarter_end_period(data_interval_end, triggering_asset_events)
-    if period is None:
-        raise AirflowSkipException("The monthly pack published is not a quarter's last month: no stocktake.")
-    return period
-
-
-@task
-def areas(triggering_asset_events=None) -> list:
-    from pipeline.orchestration import tasks
-
-    return tasks.areas_with_packs(triggering_asset_events)
+    due = tasks.stocktakes_due(data_interval_end, triggering_asset_events)
+    if not due:
+        raise AirflowSkipException("No monthly pack published is of a quarter's last month: no stocktake.")
+    return due
 
 
 @task(pool=POOL)
@@ -82,13 +76,10 @@ def deliver_stocktake(period: str, pdf: str, area: str | None) -> bool:
 )
 def send_quarterly_stocktake():
     @task_group(prefix_group_id=False)
-    def area_stocktake(area, period):  # each area whose pack was published its own stocktake
+    def area_stocktake(period, area):  # each quarter end published, for its area: its own stocktake
         deliver_stocktake(period, render_stocktake(period, area), area)
 
-    period = quarter()
-    codes = areas()
-    period >> codes
-    area_stocktake.partial(period=period).expand(area=codes)
+    area_stocktake.expand_kwargs(stocktakes())
 
 
 send_quarterly_stocktake()

@@ -258,22 +258,30 @@ def check_feeds(period: str, area: str | None = None) -> None:
     log.info("every feed loaded for %s", period)
 
 
-def quarter_end_period(data_interval_end: datetime | None, asset_events: dict | None = None) -> str | None:
-    """The quarter's last month of a stocktake run, or None when an asset event is not a quarter end.
+def stocktakes_due(data_interval_end: datetime | None, asset_events: dict | None = None) -> list[dict]:
+    """The stocktakes a run renders, each ``{"period": the quarter's last month, "area": code or None}``.
 
     A scheduled run's data interval is the quarter (1 July to 1 October reports July to
-    September); a run started by the monthly pack's asset takes the month from the event.
+    September), for every area with a pack. A run started by the monthly pack's asset renders
+    each quarter's last month among its events, for the event's area: one run may follow
+    several packs (a backfill publishes September and October together), and the quarter
+    end is never lost behind a later month. Empty when no event is a quarter's last month.
     """
     from pipeline.periods import shift_period
 
     if data_interval_end is not None:
-        return shift_period(data_interval_end.strftime("%Y-%m"), -1)
-    months = [e.extra.get("period") for events in (asset_events or {}).values() for e in events if e.extra]
-    if not months:
+        period = shift_period(data_interval_end.strftime("%Y-%m"), -1)
+        return [{"period": period, "area": area} for area in areas_with_packs()]
+    events = [e.extra for events in (asset_events or {}).values() for e in events if getattr(e, "extra", None)]
+    if not events:
         _fail("This run has neither a data interval nor a monthly pack event, so it has no quarter. Re-run a "
               "quarter with `airflow backfill create --dag-id send_quarterly_stocktake ...`.")
-    month = max(months)
-    return month if int(month[5:]) % 3 == 0 else None
+    due = sorted({(e["period"], str(e["area"]) if e.get("area") else None) for e in events
+                  if e.get("period") and int(e["period"][5:]) % 3 == 0}, key=lambda pair: (pair[0], pair[1] or ""))
+    months = sorted({e.get("period") or "?" for e in events})
+    log.info("monthly packs published: %s; stocktakes due: %s", ", ".join(months),
+             ", ".join(f"{period} {area or 'default'}" for period, area in due) or "none")
+    return [{"period": period, "area": area} for period, area in due]
 
 
 def stocktake(period: str, area: str | None = None) -> str:

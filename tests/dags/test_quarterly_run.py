@@ -51,12 +51,32 @@ def test_the_stocktake_covers_every_area_and_every_overdue_milestone(dagbag, air
     assert squash("You said, we're doing, we did") in text
 
 
-def test_a_monthly_pack_that_is_not_a_quarter_end_is_skipped():
+def test_a_monthly_pack_that_is_not_a_quarter_end_is_skipped(monkeypatch):
     from types import SimpleNamespace
 
-    from pipeline.orchestration.tasks import quarter_end_period
+    from pipeline.orchestration.tasks import stocktakes_due
 
-    event = SimpleNamespace(extra={"period": "2026-10"})
-    assert quarter_end_period(None, {"asset": [event]}) is None
-    assert quarter_end_period(None, {"asset": [SimpleNamespace(extra={"period": "2026-09"})]}) == "2026-09"
-    assert quarter_end_period(LOGICAL_DATE.replace(month=10), None) == "2026-09"
+    monkeypatch.delenv("SEND_AREAS_FILE", raising=False)  # one default area (the repo ships no areas.yaml)
+
+    def pack(period, area=None):
+        return SimpleNamespace(extra={"period": period, "area": area, "pdf": f"/packs/{period}.pdf"})
+
+    assert stocktakes_due(None, {"asset": [pack("2026-10")]}) == []
+    assert stocktakes_due(None, {"asset": [pack("2026-09")]}) == [{"period": "2026-09", "area": None}]
+    assert stocktakes_due(LOGICAL_DATE.replace(month=10), None) == [{"period": "2026-09", "area": None}]
+
+
+def test_a_run_that_follows_several_packs_renders_every_quarter_end_among_them():
+    """A backfill publishes September and October together: the scheduler may start one run for both
+    events, and Q3's stocktake must not be lost behind October."""
+    from types import SimpleNamespace
+
+    from pipeline.orchestration.tasks import stocktakes_due
+
+    def pack(period, area):
+        return SimpleNamespace(extra={"period": period, "area": area, "pdf": f"/packs/{area}/{period}.pdf"})
+
+    events = {"asset": [pack("2026-10", "890"), pack("2026-09", "890"), pack("2026-09", "876"),
+                        pack("2026-06", "876"), pack("2026-09", "890")]}
+    assert stocktakes_due(None, events) == [{"period": "2026-06", "area": "876"}, {"period": "2026-09", "area": "876"},
+                                            {"period": "2026-09", "area": "890"}]
