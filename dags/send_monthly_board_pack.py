@@ -18,9 +18,10 @@ built with what has arrived, a missing feed marked stale.
 **Flow.** `month` settles the report month (and refuses a manual run without one);
 `prepare_warehouse` creates any missing warehouse table. For each feed (council SEND case
 data, school census and results, children's therapy referrals, the CCIS caseload
-(NCCIS), reference data, the SENCO training log, the programme) a task group runs (`wait`,) `land` (copy the inbox's deliveries
-into the raw area), `stage` (type and pseudonymise), `validate` (Great Expectations
-suites) and `load` (into the warehouse, one transaction a delivery). Then
+(NCCIS), reference data, the SENCO training log, the programme) a task group runs
+(`wait`,) `land` (copy the inbox's deliveries into the raw area), `stage` (type and
+pseudonymise), `validate` (Great Expectations suites) and `load` (into the warehouse, one
+transaction a delivery). Then
 `build_measures`, `render_report` (the PDF), `publish_pack` (the pack folder, index and
 manifest; emits the asset `send_monthly_board_pack`), `deliver_pack` (e-mails the PDF to
 `SEND_PACK_RECIPIENTS`, once for the same bytes) and `check_feeds`.
@@ -48,7 +49,8 @@ from airflow.sdk import (Asset, BaseOperator, CronDataIntervalTimetable, Param, 
 
 FEEDS = ("council_send", "school_census", "therapies", "nccis", "reference", "workforce",
          "programme")  # pipeline.feeds.contracts.FEEDS
-WAITED = ("council_send", "therapies", "nccis")  # the dated monthly snapshots (pipeline.orchestration.waiting.WAITED_FEEDS)
+# the dated monthly snapshots (pipeline.orchestration.waiting.WAITED_FEEDS)
+WAITED = ("council_send", "therapies", "nccis")
 POOL = "send_warehouse"
 MONTHLY_PACK = Asset(name="send_monthly_board_pack", uri="file:///send/packs/manifest.json", group="send")
 PERIOD = Param(None, type=["null", "string"], pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", title="Report month",

@@ -65,7 +65,8 @@ def areas_file() -> Path | None:
     named = os.environ.get("SEND_AREAS_FILE")
     if named:
         if not Path(named).is_file():
-            raise AreasError(f"SEND_AREAS_FILE is {named}, which is not a file: point it at the areas file or unset it.")
+            raise AreasError(f"SEND_AREAS_FILE is {named}, which is not a file: "
+                             "point it at the areas file or unset it.")
         return Path(named)
     return AREAS_PATH if AREAS_PATH.is_file() else None
 

@@ -116,7 +116,8 @@ def area_warehouse_url(url: str | None, area_data: Path, schema: str) -> str:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    options = " ".join(filter(None, [parsed.query.get("options"), f"-csearch_path={schema}"]))  # keeps e.g. a statement_timeout
+    # keeps any other options, e.g. a statement_timeout
+    options = " ".join(filter(None, [parsed.query.get("options"), f"-csearch_path={schema}"]))
     return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 

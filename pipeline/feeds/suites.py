@@ -68,8 +68,8 @@ def _flag_expectations(table: Table) -> list[dict]:
     for col in table.columns:
         if col.kind in _FLAG_WORDS:
             rule, words = _FLAG_WORDS[col.kind]
-            out.append(_expectation("expect_column_values_to_be_in_set", {"column": f"{col.name}__ok", "value_set": [True]},
-                                    col.name, rule, "blocking",
+            out.append(_expectation("expect_column_values_to_be_in_set",
+                                    {"column": f"{col.name}__ok", "value_set": [True]}, col.name, rule, "blocking",
                                     f"{{count}} rows of {{file}} have a {col.name} that {words}, e.g. lines {{rows}}."))
     return out
 
@@ -91,12 +91,14 @@ def _column_expectations(table: Table, col: Column) -> list[dict]:
         words = " and ".join(f"{'at least' if k == 'min_value' else 'at most'} {v:g}" for k, v in bounds.items())
         out.append(_expectation("expect_column_values_to_be_between", {"column": name, **bounds}, col.name,
                                 "value in range", "blocking",
-                                f"{{count}} rows of {{file}} have a {col.name} that is not {words}, e.g. lines {{rows}}."))
+                                f"{{count}} rows of {{file}} have a {col.name} that is not {words}, "
+                                "e.g. lines {rows}."))
     if col.kind == DATE and table.feed in ("council_send", "therapies"):
         out.append(_expectation("expect_column_values_to_be_between",
                                 {"column": name, "max_value": {"$PARAMETER": "extract_date"}}, col.name,
                                 "not after the extract date", "blocking",
-                                f"{{count}} rows of {{file}} have a {col.name} after the extract date, e.g. lines {{rows}}."))
+                                f"{{count}} rows of {{file}} have a {col.name} after the extract date, "
+                                "e.g. lines {rows}."))
     return out
 
 

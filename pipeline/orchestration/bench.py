@@ -76,7 +76,8 @@ def _drain(process: subprocess.Popen) -> tuple[str, str]:
         chunks[name] = stream.read()
         stream.close()
 
-    threads = [threading.Thread(target=read, args=(n, s)) for n, s in (("out", process.stdout), ("err", process.stderr))]
+    streams = (("out", process.stdout), ("err", process.stderr))
+    threads = [threading.Thread(target=read, args=(n, s)) for n, s in streams]
     for thread in threads:
         thread.start()
     for thread in threads:

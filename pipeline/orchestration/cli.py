@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="build the measures for one month")
     run.add_argument("--period", required=True, help="the month, YYYY-MM")
     run.add_argument("--inbox", type=Path, help="the folder of feed folders (with --area: the area's inbox)")
-    run.add_argument("--area", help="an area of partnership/areas.yaml (SEND_AREAS_FILE): its inbox, data and warehouse")
+    run.add_argument("--area",
+                     help="an area of partnership/areas.yaml (SEND_AREAS_FILE): its inbox, data and warehouse")
     run.add_argument("--data-dir", type=Path, help="where raw copies, the warehouse and packs go (default ./data)")
     run.add_argument("--warehouse-url", help="SQLAlchemy URL (default: a DuckDB file in the data folder)")
     run.add_argument("--la-code", help="DfE 3-digit LA number (default: from the SEN2 header)")
@@ -71,7 +72,8 @@ def _print_outcomes(outcomes, findings) -> None:
         print(f"{outcome.status:9} {outcome.feed} {outcome.delivery}"
               + (f" ({blocking} blocking problem(s))" if blocking else ""))
         for finding in outcome.findings:
-            where = f" [column {finding.column}; rule: {finding.rule}]" if finding.column else f" [rule: {finding.rule}]"
+            column = f"column {finding.column}; " if finding.column else ""
+            where = f" [{column}rule: {finding.rule}]"
             print(f"    {finding.severity}: {finding.sentence}{where}")
     for finding in findings:
         print(f"not read  {finding.feed} {finding.file}: {finding.sentence}")

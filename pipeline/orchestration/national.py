@@ -70,7 +70,8 @@ def generate(root: Path, processes: int = 2, limit: int | None = None, codes: li
     started = time.perf_counter()
     with ProcessPoolExecutor(processes) as pool:
         list(pool.map(_write_one, [(c, n, s, str(root)) for c, n, s in las]))
-    lines = ['lead: "890"', "packs: lead  # England's comparison: the lead's pack and the places page", "areas:"] + [f'  - {{code: "{c}", name: {json.dumps(n)}}}' for c, n, _ in las]
+    lines = ['lead: "890"', "packs: lead  # England's comparison: the lead's pack and the places page", "areas:"]
+    lines += [f'  - {{code: "{c}", name: {json.dumps(n)}}}' for c, n, _ in las]
     (root / "areas.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return {"areas": len(las), "scale_total": round(sum(s for _, _, s in las), 1),
             "seconds": round(time.perf_counter() - started, 1)}

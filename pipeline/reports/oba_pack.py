@@ -66,9 +66,11 @@ def _curve(row_of: RowOf, registry: dict[str, Measure], months: Sequence[str], a
     in_window = [r.month for r in rebases if r.month in window[1:]]
     target = spc_settings.target(headline.measure_id, headline.breakdown)
     baseline = spc_settings.baseline_of(headline.measure_id, headline.breakdown)
-    analysis = spc.analyse(values, window, polarity=measure.polarity or "neutral", target=target,
-                           rebases=in_window, profile=spc_settings.profile,
-                           baseline=baseline.points if baseline else None) if any(v is not None for v in values) else None
+    analysis = None
+    if any(v is not None for v in values):
+        analysis = spc.analyse(values, window, polarity=measure.polarity or "neutral", target=target,
+                               rebases=in_window, profile=spc_settings.profile,
+                               baseline=baseline.points if baseline else None)
     ahead = forecast(values, window)
     labels = [period_label(m, short=True) for m in window]
     ahead_labels = [period_label(p.month, short=True) for p in ahead]

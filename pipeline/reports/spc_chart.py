@@ -32,7 +32,8 @@ VARIATION_WORDS = {
     None: "Not judged: fewer than 13 months of data",
 }
 VARIATION_SHORT = {
-    "common_cause": "Common cause", "improvement_high": "Improvement (higher)", "improvement_low": "Improvement (lower)",
+    "common_cause": "Common cause",
+    "improvement_high": "Improvement (higher)", "improvement_low": "Improvement (lower)",
     "concern_high": "Concern (higher)", "concern_low": "Concern (lower)", "neutral_high": "Special cause (higher)",
     "neutral_low": "Special cause (lower)", None: "Not judged yet",
 }
@@ -128,7 +129,8 @@ def spc_chart(
         return top + plot_h * (1 - (v - low) / span)
 
     body = _value_grid(left, top, plot_w, plot_h, low, span)
-    body += [_text(x_at(0), height - 6, labels[0], "start"), _text(x_at(len(values) - 1), height - 6, labels[-1], "end")]
+    body += [_text(x_at(0), height - 6, labels[0], "start"),
+             _text(x_at(len(values) - 1), height - 6, labels[-1], "end")]
     body += _period_lines(analysis, x_at, y_at)
     if analysis.target is not None:
         y = y_at(analysis.target)

@@ -40,7 +40,8 @@ EVIDENCE = [
 ]
 FEEDBACK = [
     ("Communication", "We didn't know who to contact about our child's plan.",
-     "Every family now has a named SEND officer in the plan's covering letter.", "Named officers since spring.", "3.1.1"),
+     "Every family now has a named SEND officer in the plan's covering letter.",
+     "Named officers since spring.", "3.1.1"),
     ("Therapies", "We waited months for speech and language therapy with no news.",
      "Families on the waiting list get a letter every three months with advice.", "", "4.1.5"),
     ("Local offer", "The local offer website was hard to search.",
@@ -64,7 +65,8 @@ def write_programme(out: Path, seed: int, end: date) -> dict[str, int]:
     risks = [{"risk_id": f"R{n:02d}", "title": f"{title} {NOTE}", "owner_role": "Programme lead",
               "likelihood": likelihood, "impact": impact, "target_likelihood": tl, "target_impact": ti,
               "mitigation": "Actions in the linked plan refs; reviewed monthly at the SEND operations group.",
-              "linked_refs": ref, "status": "open", "reviewed_on": (end - timedelta(days=rng.randint(3, 40))).isoformat()}
+              "linked_refs": ref, "status": "open",
+              "reviewed_on": (end - timedelta(days=rng.randint(3, 40))).isoformat()}
              for n, (title, ref, likelihood, impact, tl, ti) in enumerate(RISKS, 1)]
     _write(out / "risks.csv", list(risks[0]), risks)
     evidence = [{"evidence_id": f"E{n:02d}", "title": f"{title} {NOTE}", "linked_refs": ref, "kind": kind,

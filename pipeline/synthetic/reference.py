@@ -120,7 +120,8 @@ def _population_shape() -> np.ndarray:
 
 
 def write_population(timeline: Timeline, scale: float, seed: int, path: Path) -> int:
-    """``population.csv`` for the area (890) and, to prove filtering, Lancashire (888; Blackpool when the area is 888)."""
+    """``population.csv`` for the area (890) and, to prove filtering, Lancashire (888; Blackpool when the
+    area is 888)."""
     years = range(min(timeline.first_year - 1, timeline.last_year - 3), timeline.last_year)
     frames = []
     other = (888, 8.7) if calibration.LA_CODE != 888 else (890, 1.0)

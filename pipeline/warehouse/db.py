@@ -36,7 +36,8 @@ _INTEGER_TYPES = {"smallint", "integer", "bigint", "int", "int2", "int4", "int8"
 _COPY_CHUNK_ROWS = 200_000
 # The published statistics' tables and the table recording what pipeline.warehouse.published last
 # loaded into them: replacing their rows here (anyone but load_published) forgets that record.
-PUBLISHED_TABLES = ("ref_published_measures", "ref_geography", "ref_statistical_neighbours", "ref_community_health_waits")
+PUBLISHED_TABLES = ("ref_published_measures", "ref_geography", "ref_statistical_neighbours",
+                    "ref_community_health_waits")
 PUBLISHED_STAMP = "meta_published"
 
 

@@ -80,7 +80,8 @@ def stage_delivery(landed: Landed, key: bytes) -> tuple[dict[str, pd.DataFrame],
     return {table_name: frame}, notes
 
 
-def check_delivery(landed: Landed, key: bytes, seconds: dict | None = None) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+def check_delivery(landed: Landed, key: bytes,
+                   seconds: dict | None = None) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """Stage and validate a delivery; returns the staged frames and every finding.
 
     ``seconds``, when given, receives the time spent staging and validating.
@@ -131,7 +132,8 @@ def loaded_version(engine: sa.Engine, feed: str, delivery: str) -> int | None:
 
 
 def _record_load(conn, landed: Landed, rows: int) -> None:
-    conn.execute(sa.text("delete from meta_loads where feed = :f and delivery = :d"), {"f": landed.feed, "d": landed.key})
+    conn.execute(sa.text("delete from meta_loads where feed = :f and delivery = :d"),
+                 {"f": landed.feed, "d": landed.key})
     conn.execute(sa.text("insert into meta_loads (feed, delivery, version, extract_date, rows_loaded) "
                          "values (:f, :d, :v, :e, :r)"),
                  {"f": landed.feed, "d": landed.key, "v": landed.version, "e": landed.extract_date, "r": rows})

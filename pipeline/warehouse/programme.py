@@ -103,7 +103,8 @@ def period_statuses(plan: pd.DataFrame, tracker: pd.DataFrame, period: str) -> p
         rows.append({"period": period, "milestone_id": m.milestone_id, "action_ref": m.action_ref,
                      "area_ref": m.area_ref, "status": status.word, "due_date": status.due,
                      "original_due_date": milestone.due, "days_late": status.days_late,
-                     "completed_on_time": status.completed_on_time, "update_note": update.update_note if update else ""})
+                     "completed_on_time": status.completed_on_time,
+                     "update_note": update.update_note if update else ""})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 

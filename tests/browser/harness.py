@@ -113,7 +113,7 @@ def unavailable_reason() -> str | None:
     """Why pages cannot be checked on this machine, or None when they can."""
     if shutil.which("node") is None:
         return "node is not installed: make browser (apt-get install nodejs npm)"
-    if not (TOOL_DIR / "node_modules" / "puppeteer-core").is_dir() or not (TOOL_DIR / "node_modules" / "axe-core").is_dir():
+    if not all((TOOL_DIR / "node_modules" / package).is_dir() for package in ("puppeteer-core", "axe-core")):
         return "the node packages are not installed: make browser (npm ci --prefix tools/browser)"
     if not Path(chromium_path()).exists():
         return f"Chromium is not at {chromium_path()}: install Debian's chromium: make browser"

@@ -178,10 +178,12 @@ def test_missing_page_and_missing_chromium(tmp_path, monkeypatch):
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_script_says_how_to_install_chromium(tmp_path):
     proc = subprocess.run(
-        ["node", str(SCRIPT), "--out", str(tmp_path), "--chromium", str(tmp_path / "no-chromium"), str(FIXTURES / "good.html")],
+        ["node", str(SCRIPT), "--out", str(tmp_path), "--chromium", str(tmp_path / "no-chromium"),
+         str(FIXTURES / "good.html")],
         capture_output=True, text=True, timeout=60, check=False,
     )
     assert proc.returncode == 3
     assert "install Debian's chromium: make browser" in proc.stderr
-    usage = subprocess.run(["node", str(SCRIPT), str(FIXTURES / "good.html")], capture_output=True, text=True, timeout=60, check=False)
+    usage = subprocess.run(["node", str(SCRIPT), str(FIXTURES / "good.html")],
+                           capture_output=True, text=True, timeout=60, check=False)
     assert usage.returncode == 2 and "--out" in usage.stderr

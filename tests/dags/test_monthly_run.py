@@ -51,14 +51,15 @@ def monthly(dagbag, airflow_db, dag_inbox, tmp_path_factory):
         text = pdf_text(pack / f"SEND-highlight-report-{PERIOD}.pdf")
         annex = pdf_text(pack / f"SEND-highlight-report-{PERIOD}-annex.pdf")
         second, again = run_month(dagbag, monkeypatch, data, dag_inbox)
-    return {"data": data, "pack": pack, "run": first, "states": states, "measures": measures, "text": text, "annex": annex,
-            "rerun": second, "rerun_states": again}
+    return {"data": data, "pack": pack, "run": first, "states": states, "measures": measures, "text": text,
+            "annex": annex, "rerun": second, "rerun_states": again}
 
 
 def test_the_run_succeeds_with_every_task(monthly):
     assert monthly["run"].state == "success"
     assert set(monthly["states"].values()) == {"success"}
-    assert len(monthly["states"]) == 7 * 4 + 3 + 9  # a group a feed, three waits, month, areas ... places ... check_feeds
+    # a group a feed, three waits, then month, areas ... places ... check_feeds
+    assert len(monthly["states"]) == 7 * 4 + 3 + 9
 
 
 def test_the_pack_folder_is_where_the_readme_says(monthly):

@@ -67,7 +67,8 @@ def test_each_area_sees_only_its_own_rows(inboxes, warehouse_url, tmp_path, monk
 
 
 def _fresh(url: str) -> str:
-    """Another empty warehouse of the same kind: DuckDB's is a file in the (new) data folder; PostgreSQL's a database."""
+    """Another empty warehouse of the same kind: DuckDB's is a file in the (new) data folder; PostgreSQL's a
+    database."""
     if url.startswith("duckdb"):
         return url
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")

@@ -16,14 +16,14 @@ def test_validate_refuses_a_broken_file_and_names_it(cli_validate_broken):
 
     assert done.returncode == 1, done.describe()
     stdout = done.stdout.splitlines()
-    assert any(l.startswith("refused") and "therapies 2026-11-05" in l for l in stdout), done.describe()
-    assert any(l.startswith("valid") and "therapies 2026-10-05" in l for l in stdout), done.describe()
-    problems = [l for l in stdout if THERAPY_FILES[1] in l]
-    assert any("nhs_number" in l and f"lines {run.nhs_line}" in l for l in problems), done.describe()
-    assert any("referral_received_date" in l and "lines 8" in l for l in problems), done.describe()
-    assert any("therapy referrals latest.csv" in l and "not read" in l for l in stdout), done.describe()
+    assert any(line.startswith("refused") and "therapies 2026-11-05" in line for line in stdout), done.describe()
+    assert any(line.startswith("valid") and "therapies 2026-10-05" in line for line in stdout), done.describe()
+    problems = [line for line in stdout if THERAPY_FILES[1] in line]
+    assert any("nhs_number" in line and f"lines {run.nhs_line}" in line for line in problems), done.describe()
+    assert any("referral_received_date" in line and "lines 8" in line for line in problems), done.describe()
+    assert any("therapy referrals latest.csv" in line and "not read" in line for line in stdout), done.describe()
     assert BAD_NHS_NUMBER not in done.stdout + done.stderr  # an identifier is never printed
-    last = [l for l in done.stderr.splitlines() if l.startswith("refused")]
+    last = [line for line in done.stderr.splitlines() if line.startswith("refused")]
     assert len(last) == 1 and last[0].startswith("refused: therapies 2026-11-05: "), done.describe()
     # the first line names the file that was not read, then the first blocking findings with their lines
     assert "therapy referrals latest.csv: file name matches the feed" in last[0]
@@ -44,7 +44,7 @@ def test_validate_passes_a_good_inbox(small_inbox, tmp_path, capsys, logging_kep
     assert main(["validate", "--inbox", str(inbox)]) == 0
 
     out = capsys.readouterr()
-    assert [l.split()[:3] for l in out.out.splitlines() if l.strip() and not l.startswith(" ")] == [
+    assert [line.split()[:3] for line in out.out.splitlines() if line.strip() and not line.startswith(" ")] == [
         ["valid", "therapies", "2026-10-05"], ["valid", "therapies", "2026-11-05"]]
     assert "refused" not in out.err
     assert listing(inbox) == before

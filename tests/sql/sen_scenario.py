@@ -204,7 +204,7 @@ def council_frames(variant: str = "used") -> dict[str, pd.DataFrame]:
         "src_council_send__activeplans": frame("activeplanstableid requeststableid", ACTIVE_PLANS),
         "src_council_send__placementdetail": frame(
             "placementdetailtableid activeplanstableid urn ukprn sensetting placementrank entrydate leavingdate",
-            [(i, a, u, k, s, r, D(e), _d(l)) for i, a, u, k, s, r, e, l in PLACEMENTS],
+            [(i, a, u, k, s, r, D(e), _d(left)) for i, a, u, k, s, r, e, left in PLACEMENTS],
         ),
         "src_council_send__senneed": frame("senneedtableid activeplanstableid sentype sentyperank", NEEDS),
     }
@@ -474,7 +474,8 @@ def load_scenario(engine) -> None:
     db.replace_rows(engine, "src_therapies__referrals", therapy_frame("decoy"), {"extract_date": DECOY_THERAPIES})
     for (file, year, term, census_date), rows in CENSUSES.items():
         db.replace_rows(
-            engine, "src_school_census__census", census_frame(file, year, term, census_date, rows), {"census_file": file}
+            engine, "src_school_census__census", census_frame(file, year, term, census_date, rows),
+            {"census_file": file}
         )
     for year, rows in ((2023, KS2_2023), (2024, KS2_2024)):
         file = f"ks2_{year}.csv"

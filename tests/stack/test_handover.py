@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.stack.conftest import ADMIN_URL, MONTHLY, Stack, _free_port, _psql, _services_up
+from tests.stack.conftest import ADMIN_URL, Stack, _free_port, _psql, _services_up
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 REDIS_DB = "12"

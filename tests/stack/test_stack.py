@@ -38,7 +38,8 @@ def _with_children(pids: set[int]) -> set[int]:
         changed = False
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
-                ppid = int(next(l for l in status.read_text().splitlines() if l.startswith("PPid:")).split()[1])
+                found = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+                ppid = int(found.split()[1])
             except (OSError, StopIteration, ValueError):
                 continue
             pid = int(status.parent.name)

@@ -24,7 +24,8 @@ def _flag_orphans(frames: dict[str, pd.DataFrame]) -> None:
         frames[table.name]["parent__ok"] = frames[table.name][parent_key].isin(parents)
 
 
-def stage_snapshot(files: dict[str, Path], key: bytes, extract_date: date) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+def stage_snapshot(files: dict[str, Path], key: bytes,
+                   extract_date: date) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """Read, type and pseudonymise every module; flag rows whose parent is missing.
 
     Parameters

@@ -35,7 +35,8 @@ def stage_caseload(path: Path, key: bytes, extract_date: date) -> tuple[pd.DataF
     """The caseload, typed and pseudonymised, with its warning flags."""
     frame, findings = stage_file(path, CASELOAD, key, extract_date)
     frame["pupil_code__ok"] = ~frame["activity_code"].isin(NCCIS_PUPIL_CODES)
-    frame["activity_start__ok"] = ~(frame["activity_start_date"] > pd.Timestamp(extract_date)).fillna(False).astype(bool)
+    after = frame["activity_start_date"] > pd.Timestamp(extract_date)
+    frame["activity_start__ok"] = ~after.fillna(False).astype(bool)
     # the snapshot serves the month ending up to 31 days before its extract: an age in range then is fine too
     in_range = [academic_age(frame["birth_year_month"], day).between(YOUNGEST, OLDEST).fillna(False).astype(bool)
                 for day in (extract_date, extract_date - timedelta(days=SNAPSHOT_WINDOW_DAYS))]

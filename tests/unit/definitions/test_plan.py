@@ -17,7 +17,8 @@ def plan():
 def test_the_shipped_plan_has_every_area_focus_area_action_and_milestone(plan):
     assert plan.kind_words == "Written Statement of Action" and plan.area == "Blackpool"
     assert [a.ref for a in plan.areas] == ["1", "2", "3", "4"]
-    assert [f.ref for a in plan.areas for f in a.focus_areas] == ["1.1", "1.2", "2.1", "3.1", "3.2", "3.3", "4.1", "4.2"]
+    assert [f.ref for a in plan.areas for f in a.focus_areas] == [
+        "1.1", "1.2", "2.1", "3.1", "3.2", "3.3", "4.1", "4.2"]
     refs = [a.ref for a in plan.actions()]
     assert len(refs) == 30 and refs[0] == "1.1.1" and refs[-1] == "4.2.4"
     assert refs == sorted(refs, key=lambda r: tuple(int(p) for p in r.split(".")))

@@ -256,7 +256,8 @@ def test_input_snapshots_are_the_same_on_duckdb_and_postgresql(warehouse_url, da
     engine = db.get_engine(warehouse_url)
     try:
         fill_warehouse(engine)
-        assert publish.input_snapshots(engine, PERIOD, data / "raw") == publish.input_snapshots(duck, PERIOD, data / "raw")
+        raw = data / "raw"
+        assert publish.input_snapshots(engine, PERIOD, raw) == publish.input_snapshots(duck, PERIOD, raw)
         assert publish.stale_feeds_of(engine, PERIOD) == ["therapies"]
     finally:
         engine.dispose()

@@ -72,8 +72,9 @@ def test_where_none_and_empty_where(engine):
     frame = pd.DataFrame({"period": ["2024-01"] * 2, "org_type": ["trust", "national"], "org_code": ["RXL", None],
                           "org_name": ["a", "England"], "service": ["SLT"] * 2, "total_waiting": [5.0, 6.0]})
     db.replace_rows(engine, table, frame, {})
-    db.replace_rows(engine, table, pd.DataFrame({"period": ["2024-02"], "org_type": ["national"], "org_name": ["England"],
-                                                 "service": ["SLT"], "total_waiting": [7.0]}), {"org_code": None})
+    england = pd.DataFrame({"period": ["2024-02"], "org_type": ["national"], "org_name": ["England"],
+                            "service": ["SLT"], "total_waiting": [7.0]})
+    db.replace_rows(engine, table, england, {"org_code": None})
     assert _rows(engine, f"select org_code, total_waiting from {table} order by total_waiting") == [
         ("RXL", 5.0), (None, 7.0)]
     db.replace_rows(engine, table, frame.iloc[:1], {})
