@@ -21,10 +21,10 @@ data, school census and results, children's therapy referrals, the CCIS caseload
 (NCCIS), reference data, the SENCO training log, the programme) a task group runs
 (`wait`,) `land` (copy the inbox's deliveries into the raw area), `stage` (type and
 pseudonymise), `validate` (Great Expectations suites) and `load` (into the warehouse, one
-transaction a delivery). Then
-`build_measures`, `render_report` (the PDF), `publish_pack` (the pack folder, index and
-manifest; emits the asset `send_monthly_board_pack`), `deliver_pack` (e-mails the PDF to
-`SEND_PACK_RECIPIENTS`, once for the same bytes) and `check_feeds`.
+transaction a delivery). Then `build_measures`, `render_report` (the PDF), `publish_pack`
+(the pack folder, index and manifest; emits the asset `send_monthly_board_pack`),
+`deliver_pack` (e-mails the PDF to `SEND_PACK_RECIPIENTS`, once for the same bytes) and
+`check_feeds`.
 
 **A refused feed** fails its `validate` and `load` tasks with the reason. The previous
 good data stays in the warehouse, the pack is still rendered and published, marked
