@@ -6,8 +6,10 @@ Renders the SEND Partnership Board's quarterly stocktake for the quarter that is
 after the monthly pack of the quarter's last month. It also follows the monthly pack's
 asset `send_monthly_board_pack`: when the monthly pack of March, June, September or
 December is published (also when a month is re-run), the stocktake is rendered again from
-the same warehouse, for the area whose pack it is; a run that follows several packs at once
-(a backfill) renders every quarter end among them; other months' events are skipped.
+the same warehouse, for the area whose pack it is. Such a run renders every quarter end, in
+every area, whose published pack no stocktake follows yet (the packs manifest records which
+pack each stocktake followed), so a quarter end published with other months (a backfill) is
+never missed; when there is none, the run is skipped.
 
 **Output:** `<data>/packs/<YYYY-MM>/SEND-quarterly-stocktake-<YYYY>-Q<n>.pdf` (e-mailed to
 `SEND_PACK_RECIPIENTS`, once for the same bytes) beside the
@@ -45,7 +47,7 @@ def stocktakes(data_interval_end=None, triggering_asset_events=None) -> list:
 
     due = tasks.stocktakes_due(data_interval_end, triggering_asset_events)
     if not due:
-        raise AirflowSkipException("No monthly pack published is of a quarter's last month: no stocktake.")
+        raise AirflowSkipException("Every quarter end published has its stocktake: nothing to render.")
     return due
 
 

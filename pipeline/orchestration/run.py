@@ -203,12 +203,17 @@ def _places_page(period: str, settings: Settings) -> dict | None:
 
 
 def render_stocktake_period(period: str, settings: Settings, engine: sa.Engine) -> Path:
-    """Render the quarterly stocktake PDF of the quarter ending with ``period`` into its pack folder."""
+    """Render the quarterly stocktake PDF of the quarter ending with ``period`` into its pack folder,
+    and note in the packs manifest which monthly pack it follows."""
+    from pipeline.reports.publish import published_pack, record_stocktake
     from pipeline.reports.stocktake import render_stocktake
 
-    return render_stocktake(engine, period, settings.packs_dir / period, area_name=settings.area_name,
-                            produced_on=produced_on(period), spc_config=settings.spc_config,
-                            oba_config=settings.oba_config)
+    follows = published_pack(settings.packs_dir, period)
+    pdf = render_stocktake(engine, period, settings.packs_dir / period, area_name=settings.area_name,
+                           produced_on=produced_on(period), spc_config=settings.spc_config,
+                           oba_config=settings.oba_config)
+    record_stocktake(settings.packs_dir, period, pdf, follows)
+    return pdf
 
 
 def publish_period(period: str, settings: Settings, engine: sa.Engine, pdf: Path,

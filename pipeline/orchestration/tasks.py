@@ -262,12 +262,16 @@ def stocktakes_due(data_interval_end: datetime | None, asset_events: dict | None
     """The stocktakes a run renders, each ``{"period": the quarter's last month, "area": code or None}``.
 
     A scheduled run's data interval is the quarter (1 July to 1 October reports July to
-    September), for every area with a pack. A run started by the monthly pack's asset renders
-    each quarter's last month among its events, for the event's area: one run may follow
-    several packs (a backfill publishes September and October together), and the quarter
-    end is never lost behind a later month. Empty when no event is a quarter's last month.
+    September), for every area with a pack. A run started by the monthly pack's asset renders,
+    in every area, each quarter's last month whose published pack no stocktake follows yet: the
+    packs manifest records which pack each stocktake followed, and re-publishing a month clears
+    it. The events only wake the DAG. Airflow queues one run for all the events that reach the
+    DAG until it starts one, and an event that comes in that gap waits for the run of whichever
+    event comes next (a backfill publishes September and October together), so the manifest,
+    not the events, says what is due. Empty when every quarter end published has its stocktake.
     """
     from pipeline.periods import shift_period
+    from pipeline.reports.publish import stocktakes_pending
 
     if data_interval_end is not None:
         period = shift_period(data_interval_end.strftime("%Y-%m"), -1)
@@ -276,12 +280,14 @@ def stocktakes_due(data_interval_end: datetime | None, asset_events: dict | None
     if not events:
         _fail("This run has neither a data interval nor a monthly pack event, so it has no quarter. Re-run a "
               "quarter with `airflow backfill create --dag-id send_quarterly_stocktake ...`.")
-    due = sorted({(e["period"], str(e["area"]) if e.get("area") else None) for e in events
-                  if e.get("period") and int(e["period"][5:]) % 3 == 0}, key=lambda pair: (pair[0], pair[1] or ""))
-    months = sorted({e.get("period") or "?" for e in events})
-    log.info("monthly packs published: %s; stocktakes due: %s", ", ".join(months),
-             ", ".join(f"{period} {area or 'default'}" for period, area in due) or "none")
-    return [{"period": period, "area": area} for period, area in due]
+    due = []
+    for area in areas():
+        settings = load_settings(area=area)
+        with handover.shared(settings, ["packs/manifest.json"]):
+            due += [{"period": period, "area": area} for period in stocktakes_pending(settings.packs_dir)]
+    log.info("monthly packs published: %s; stocktakes due: %s", ", ".join(sorted({e.get("period") or "?"
+             for e in events})), ", ".join(f"{d['period']} {d['area'] or 'default'}" for d in due) or "none")
+    return due
 
 
 def stocktake(period: str, area: str | None = None) -> str:

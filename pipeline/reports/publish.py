@@ -6,8 +6,9 @@ copy of the run's validation report, then records the pack in ``<data>/packs/man
 and rewrites ``<data>/packs/index.html`` from it. The manifest lists, for every pack, its
 date, status, the sha256 of the PDF and of every file beside it, and the sha256 of each
 input snapshot the measures were built from (the raw manifests' rows of the delivery
-versions in ``meta_loads`` that ``measure_snapshots`` names). Every file is written to a
-temporary name and renamed; re-publishing a period replaces its entry.
+versions in ``meta_loads`` that ``measure_snapshots`` names), and, for a quarter's last month,
+which pack its quarterly stocktake follows (``stocktakes_pending`` lists those it does not).
+Every file is written to a temporary name and renamed; re-publishing a period replaces its entry.
 """
 from __future__ import annotations
 
@@ -308,12 +309,47 @@ def publish_pack(
         "suppression": _suppression(frame),
     }
     with _locked(packs_dir):
-        manifest = read_packs_manifest(packs_dir)
-        packs = [p for p in manifest["packs"] if p.get("period") != period] + [entry]
-        manifest = {"description": "Every published SEND highlight report pack, newest period first.",
-                    "packs": sorted(packs, key=lambda p: p["period"], reverse=True)}
-        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        _atomic_write_bytes(packs_dir / MANIFEST_NAME, text.encode("utf-8"))
-        write_index(packs_dir, manifest)
+        packs = [p for p in read_packs_manifest(packs_dir)["packs"] if p.get("period") != period] + [entry]
+        _write_manifest(packs_dir, packs)
     log.info("published %s: %s (%s)", period, pdf, entry["status"])
     return pack_dir
+
+
+def _write_manifest(packs_dir: Path, packs: list[dict]) -> None:
+    manifest = {"description": "Every published SEND highlight report pack, newest period first.",
+                "packs": sorted(packs, key=lambda p: p["period"], reverse=True)}
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    _atomic_write_bytes(packs_dir / MANIFEST_NAME, text.encode("utf-8"))
+    write_index(packs_dir, manifest)
+
+
+# --------------------------------------------------------------------------- quarterly stocktakes
+
+
+def published_pack(packs_dir: Path, period: str) -> str | None:
+    """The sha256 of the month's published pack PDF, or None when the month has no pack."""
+    entry = next((p for p in read_packs_manifest(packs_dir)["packs"] if p.get("period") == period), None)
+    return entry["pdf"]["sha256"] if entry else None
+
+
+def record_stocktake(packs_dir: Path, period: str, pdf: Path, follows: str | None) -> bool:
+    """Note in the manifest that ``pdf``, the stocktake of the quarter ending ``period``, follows
+    the month's pack whose sha256 is ``follows`` (:func:`published_pack`, read before rendering:
+    when the month is re-published meanwhile, the stocktake stays pending). False, and nothing
+    written, when the month has no pack."""
+    with _locked(packs_dir):
+        packs = read_packs_manifest(packs_dir)["packs"]
+        entry = next((p for p in packs if p.get("period") == period), None)
+        if entry is None or follows is None:
+            return False
+        entry["stocktake"] = {**_file_entry(packs_dir / period, Path(pdf)), "follows": follows}
+        _write_manifest(packs_dir, packs)
+    return True
+
+
+def stocktakes_pending(packs_dir: Path) -> list[str]:
+    """The quarter-end months (``YYYY-MM``, oldest first) whose published pack no stocktake follows:
+    never rendered since the pack, or the month re-published since (which replaces its entry)."""
+    return sorted(p["period"] for p in read_packs_manifest(packs_dir)["packs"]
+                  if parse_period(p["period"])[1] % 3 == 0
+                  and (p.get("stocktake") or {}).get("follows") != p["pdf"]["sha256"])

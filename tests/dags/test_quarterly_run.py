@@ -51,32 +51,54 @@ def test_the_stocktake_covers_every_area_and_every_overdue_milestone(dagbag, air
     assert squash("You said, we're doing, we did") in text
 
 
-def test_a_monthly_pack_that_is_not_a_quarter_end_is_skipped(monkeypatch):
+def pack_event(period: str, area: str | None = None):
     from types import SimpleNamespace
 
+    return SimpleNamespace(extra={"period": period, "area": area, "pdf": f"/packs/{area}/{period}.pdf"})
+
+
+def write_packs(packs_dir, *periods: str, stocktakes: dict | None = None) -> None:
+    """A packs manifest listing ``periods``; ``stocktakes`` maps a period to the pack sha256 its stocktake follows."""
+    import json
+
+    packs = [{"period": period, "pdf": {"file": f"{period}/pack.pdf", "sha256": f"sha-{period}", "bytes": 9},
+              **({"stocktake": {"follows": (stocktakes or {})[period]}} if period in (stocktakes or {}) else {})}
+             for period in periods]
+    packs_dir.mkdir(parents=True, exist_ok=True)
+    (packs_dir / "manifest.json").write_text(json.dumps({"packs": packs}), encoding="utf-8")
+
+
+def test_a_run_that_follows_a_pack_renders_the_quarter_ends_without_a_stocktake(monkeypatch, tmp_path):
     from pipeline.orchestration.tasks import stocktakes_due
 
     monkeypatch.delenv("SEND_AREAS_FILE", raising=False)  # one default area (the repo ships no areas.yaml)
-
-    def pack(period, area=None):
-        return SimpleNamespace(extra={"period": period, "area": area, "pdf": f"/packs/{period}.pdf"})
-
-    assert stocktakes_due(None, {"asset": [pack("2026-10")]}) == []
-    assert stocktakes_due(None, {"asset": [pack("2026-09")]}) == [{"period": "2026-09", "area": None}]
+    monkeypatch.setenv("SEND_DATA_DIR", str(tmp_path))
+    write_packs(tmp_path / "packs", "2026-10")
+    assert stocktakes_due(None, {"asset": [pack_event("2026-10")]}) == []  # not a quarter's last month
+    write_packs(tmp_path / "packs", "2026-10", "2026-09")
+    assert stocktakes_due(None, {"asset": [pack_event("2026-09")]}) == [{"period": "2026-09", "area": None}]
+    write_packs(tmp_path / "packs", "2026-10", "2026-09", stocktakes={"2026-09": "sha-2026-09"})
+    assert stocktakes_due(None, {"asset": [pack_event("2026-09")]}) == []  # already followed by its stocktake
+    write_packs(tmp_path / "packs", "2026-10", "2026-09", stocktakes={"2026-09": "sha-of-an-earlier-run"})
+    assert stocktakes_due(None, {"asset": [pack_event("2026-09")]}) == [{"period": "2026-09", "area": None}]
     assert stocktakes_due(LOGICAL_DATE.replace(month=10), None) == [{"period": "2026-09", "area": None}]
 
 
-def test_a_run_that_follows_several_packs_renders_every_quarter_end_among_them():
-    """A backfill publishes September and October together: the scheduler may start one run for both
-    events, and Q3's stocktake must not be lost behind October."""
-    from types import SimpleNamespace
-
+def test_a_quarter_end_is_not_lost_when_airflow_folds_its_event_into_another_run(monkeypatch, tmp_path):
+    """A backfill publishes September and October together: Airflow may start one run whose events
+    name October alone (September's event came while the run was queued). Q3 is still rendered,
+    in every area whose September pack no stocktake follows, whichever areas the events name."""
     from pipeline.orchestration.tasks import stocktakes_due
 
-    def pack(period, area):
-        return SimpleNamespace(extra={"period": period, "area": area, "pdf": f"/packs/{area}/{period}.pdf"})
-
-    events = {"asset": [pack("2026-10", "890"), pack("2026-09", "890"), pack("2026-09", "876"),
-                        pack("2026-06", "876"), pack("2026-09", "890")]}
-    assert stocktakes_due(None, events) == [{"period": "2026-06", "area": "876"}, {"period": "2026-09", "area": "876"},
-                                            {"period": "2026-09", "area": "890"}]
+    areas = tmp_path / "areas.yaml"
+    areas.write_text('packs: lead\nareas:\n  - {code: "890", name: Blackpool}\n  - {code: "876", name: Halton}\n'
+                     '  - {code: "889", name: Blackburn with Darwen}\n', encoding="utf-8")
+    monkeypatch.setenv("SEND_AREAS_FILE", str(areas))
+    monkeypatch.setenv("SEND_DATA_DIR", str(tmp_path))
+    write_packs(tmp_path / "areas" / "890" / "packs", "2026-10", "2026-09", "2026-06",
+                stocktakes={"2026-06": "sha-2026-06"})
+    write_packs(tmp_path / "areas" / "876" / "packs", "2026-06")
+    write_packs(tmp_path / "areas" / "889" / "packs", "2026-09")  # its event was the one folded away
+    events = {"asset": [pack_event("2026-10", "890"), pack_event("2026-10", "876")]}
+    assert stocktakes_due(None, events) == [{"period": "2026-09", "area": "890"}, {"period": "2026-06", "area": "876"},
+                                            {"period": "2026-09", "area": "889"}]

@@ -261,3 +261,31 @@ def test_input_snapshots_are_the_same_on_duckdb_and_postgresql(warehouse_url, da
         assert publish.stale_feeds_of(engine, PERIOD) == ["therapies"]
     finally:
         engine.dispose()
+
+
+def test_a_quarter_end_is_pending_until_a_stocktake_follows_its_pack_as_published(data_dir):
+    data, engine = data_dir
+    packs_dir = data / "packs"
+    september = packs_dir / "2026-09"
+    september.mkdir()
+    (september / "SEND-highlight-report-2026-09.pdf").write_bytes(b"%PDF-1.7 september\n")
+    publish_it(data, engine)  # October: not a quarter's last month, never pending
+    assert publish.stocktakes_pending(packs_dir) == [] and publish.published_pack(packs_dir, "2026-09") is None
+    stocktake = september / "SEND-quarterly-stocktake-2026-Q3.pdf"
+    stocktake.write_bytes(b"%PDF-1.7 Q3\n")
+    assert not publish.record_stocktake(packs_dir, "2026-09", stocktake, None)  # no pack yet: nothing to follow
+    publish_it(data, engine, "2026-09")
+    assert publish.stocktakes_pending(packs_dir) == ["2026-09"]
+
+    follows = publish.published_pack(packs_dir, "2026-09")
+    assert publish.record_stocktake(packs_dir, "2026-09", stocktake, follows)
+    assert publish.stocktakes_pending(packs_dir) == []
+    entry = next(p for p in manifest(data)["packs"] if p["period"] == "2026-09")
+    assert entry["stocktake"] == {"file": "2026-09/SEND-quarterly-stocktake-2026-Q3.pdf", "bytes": 12,
+                                  "sha256": hashlib.sha256(b"%PDF-1.7 Q3\n").hexdigest(), "follows": follows}
+
+    (september / "SEND-highlight-report-2026-09.pdf").write_bytes(b"%PDF-1.7 september, re-run\n")
+    publish_it(data, engine, "2026-09")  # the month re-run: its stocktake is due again
+    assert publish.stocktakes_pending(packs_dir) == ["2026-09"]
+    assert publish.record_stocktake(packs_dir, "2026-09", stocktake, follows)  # rendered before the re-run
+    assert publish.stocktakes_pending(packs_dir) == ["2026-09"]
