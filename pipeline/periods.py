@@ -18,6 +18,11 @@ def parse_period(period: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def ends_quarter(period: str) -> bool:
+    """Whether ``period`` is a quarter's last month (March, June, September, December)."""
+    return parse_period(period)[1] % 3 == 0
+
+
 def shift_period(period: str, months: int) -> str:
     """The month ``months`` after (or, when negative, before) ``period``."""
     year, month = parse_period(period)

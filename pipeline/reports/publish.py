@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from pipeline.feeds.land import read_manifest, sha256_file
 from pipeline.files import atomic_path, locked
-from pipeline.periods import parse_period
+from pipeline.periods import ends_quarter, parse_period
 from pipeline.reports.formatting import SUPPRESSION_NOTE, date_label, format_value, is_suppressed, period_label
 from pipeline.warehouse import db
 from pipeline.warehouse.measures import MEASURE_COLUMNS, read_measures, read_snapshots, write_measures_csv
@@ -326,9 +326,13 @@ def _write_manifest(packs_dir: Path, packs: list[dict]) -> None:
 # --------------------------------------------------------------------------- quarterly stocktakes
 
 
+def _entry(packs: list[dict], period: str) -> dict | None:
+    return next((p for p in packs if p.get("period") == period), None)
+
+
 def published_pack(packs_dir: Path, period: str) -> str | None:
     """The sha256 of the month's published pack PDF, or None when the month has no pack."""
-    entry = next((p for p in read_packs_manifest(packs_dir)["packs"] if p.get("period") == period), None)
+    entry = _entry(read_packs_manifest(packs_dir)["packs"], period)
     return entry["pdf"]["sha256"] if entry else None
 
 
@@ -339,7 +343,7 @@ def record_stocktake(packs_dir: Path, period: str, pdf: Path, follows: str | Non
     written, when the month has no pack."""
     with _locked(packs_dir):
         packs = read_packs_manifest(packs_dir)["packs"]
-        entry = next((p for p in packs if p.get("period") == period), None)
+        entry = _entry(packs, period)
         if entry is None or follows is None:
             return False
         entry["stocktake"] = {**_file_entry(packs_dir / period, Path(pdf)), "follows": follows}
@@ -351,5 +355,5 @@ def stocktakes_pending(packs_dir: Path) -> list[str]:
     """The quarter-end months (``YYYY-MM``, oldest first) whose published pack no stocktake follows:
     never rendered since the pack, or the month re-published since (which replaces its entry)."""
     return sorted(p["period"] for p in read_packs_manifest(packs_dir)["packs"]
-                  if parse_period(p["period"])[1] % 3 == 0
+                  if ends_quarter(p["period"])
                   and (p.get("stocktake") or {}).get("follows") != p["pdf"]["sha256"])

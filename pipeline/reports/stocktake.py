@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from pipeline.analysis.oba import CONFIG_PATH as OBA_CONFIG_PATH, load_oba_settings
 from pipeline.definitions.registry import registry_by_id
 from pipeline.files import write_text_atomic
-from pipeline.periods import month_range, parse_period, period_start, shift_period
+from pipeline.periods import ends_quarter, month_range, parse_period, period_start, shift_period
 from pipeline.reports.formatting import date_label, format_value, period_label
 from pipeline.reports.history import read_history
 from pipeline.reports.pdf import render_html, write_pdf
@@ -35,10 +35,10 @@ class StocktakeError(ValueError):
 
 def quarter_of(period: str) -> tuple[int, int]:
     """The (year, quarter) a quarter's last month ends; raises unless ``period`` ends a quarter."""
-    year, month = parse_period(period)
-    if month % 3:
+    if not ends_quarter(period):
         raise StocktakeError(f"{period} does not end a quarter: a stocktake is made for March, June, September "
                              "or December.")
+    year, month = parse_period(period)
     return year, month // 3
 
 
